@@ -1,0 +1,11 @@
+package org.prefalign.algorithms.objective;
+
+/** A loss over rankings of several completions; see {@link PairwiseObjective} for the normalisation contract. */
+public interface ListwiseObjective extends Objective {
+
+    /** The loss of {@code in}, normalised by this batch alone ({@code in.normalizer()}). */
+    ObjectiveResult compute(ListwiseLogps in);
+
+    /** The loss of {@code in} as one micro-batch of an optimizer step normalised by {@code step}. */
+    ObjectiveResult compute(ListwiseLogps in, StepNormalizer step);
+}

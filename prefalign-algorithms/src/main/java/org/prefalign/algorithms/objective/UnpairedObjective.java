@@ -1,0 +1,11 @@
+package org.prefalign.algorithms.objective;
+
+/** A loss over KTO, BCO; see {@link PairwiseObjective} for the normalisation contract. */
+public interface UnpairedObjective extends Objective {
+
+    /** The loss of {@code in}, normalised by this batch alone ({@code in.normalizer()}). */
+    ObjectiveResult compute(UnpairedLogps in);
+
+    /** The loss of {@code in} as one micro-batch of an optimizer step normalised by {@code step}. */
+    ObjectiveResult compute(UnpairedLogps in, StepNormalizer step);
+}

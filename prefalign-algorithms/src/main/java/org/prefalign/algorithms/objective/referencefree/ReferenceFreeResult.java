@@ -1,0 +1,61 @@
+package org.prefalign.algorithms.objective.referencefree;
+
+import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.PairwiseLogps;
+import org.prefalign.algorithms.objective.StepNormalizer;
+
+/**
+ * Assembles a reference-free objective's result: loss = Σ perExample / S over its per-pair terms
+ * plus, where the objective has one, the weighted {@link ChosenNll}; gradients with respect to the
+ * summed policy log-probs; and the metrics TRL's CPO and ORPO trainers log, with the implicit
+ * reward β·log π_θ of the compared (summed or averaged) log-probs.
+ */
+final class ReferenceFreeResult {
+
+    private ReferenceFreeResult() {
+    }
+
+    /**
+     * @param nllWeight the weight of the chosen NLL (CPO's {@code cpo_alpha}, 1 for ORPO); 0 leaves
+     *                  it out, together with its {@code nll_loss} metric
+     */
+    static ObjectiveResult.Builder builder(String type, PairwiseLogps in, StepNormalizer step, double beta,
+                                           CompletionLogps lp, PairTerms terms, double nllWeight) {
+        int n = in.batchSize();
+        double s = step.sequences();
+        double[] perExample = terms.loss().clone();
+        double[] gradChosen = new double[n];
+        double[] gradRejected = new double[n];
+        for (int i = 0; i < n; i++) {
+            gradChosen[i] = terms.dChosen()[i] * lp.chosenScale()[i] / s;
+            gradRejected[i] = terms.dRejected()[i] * lp.rejectedScale()[i] / s;
+        }
+        double nll = 0;
+        if (nllWeight > 0) {
+            nll = ChosenNll.addTo(nllWeight, in, step, perExample, gradChosen, type);
+        }
+        double sum = 0;
+        double chosen = 0;
+        double rejected = 0;
+        double accuracy = 0;
+        for (int i = 0; i < n; i++) {
+            sum += perExample[i];
+            chosen += lp.chosen()[i];
+            rejected += lp.rejected()[i];
+            accuracy += lp.chosen()[i] > lp.rejected()[i] ? 1 : 0;
+        }
+        ObjectiveResult.Builder b = ObjectiveResult.builder(sum / s, perExample)
+                .grad("policyChosen", gradChosen, in.policyChosen())
+                .grad("policyRejected", gradRejected, in.policyRejected())
+                .metric("rewards/chosen", beta * chosen / n)
+                .metric("rewards/rejected", beta * rejected / n)
+                .metric("rewards/accuracies", accuracy / n)
+                .metric("rewards/margins", beta * (chosen - rejected) / n)
+                .metric("logps/chosen", chosen / n)
+                .metric("logps/rejected", rejected / n);
+        if (nllWeight > 0) {
+            b.metric("nll_loss", nll);
+        }
+        return b;
+    }
+}

@@ -42,11 +42,6 @@ public record ListwiseLogps(INDArray policy, INDArray ref, INDArray scores, INDA
         requireValidMaskAndCounts(mask, tokens, (int) policy.size(0), (int) policy.size(1));
     }
 
-    /** Inputs without padding. */
-    public static ListwiseLogps full(INDArray policy, INDArray ref, INDArray scores, INDArray tokens) {
-        return new ListwiseLogps(policy, ref, scores, tokens, null);
-    }
-
     private static void requireMatrix(INDArray a, String name, long[] shape) {
         if (a == null) {
             throw new IllegalArgumentException(name + " is required, got null");

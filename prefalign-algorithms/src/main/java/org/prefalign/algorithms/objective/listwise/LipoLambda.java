@@ -97,7 +97,7 @@ public final class LipoLambda extends ListwiseLoss {
     }
 
     /** 1/D(τ) = 1/log₂(1 + τ) for a 1-based rank τ. */
-    static double inverseDiscount(int rank) {
+    private static double inverseDiscount(int rank) {
         return LN2 / Math.log1p(rank);
     }
 

@@ -81,6 +81,15 @@ record Pairs(double[] chosen, double[] rejected, double[] chosenTokens, double[]
         return out;
     }
 
+    /** Element-wise |expected − actual| ≤ rel·|expected| + 1e-15: relative even for small values. */
+    static void assertRelative(String what, double[] expected, double[] actual, double rel) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(expected[i], actual[i], rel * Math.abs(expected[i]) + 1e-15,
+                    what + "[" + i + "]");
+        }
+    }
+
     /** Element-wise |expected − actual| ≤ rel·max(1, |expected|). */
     static void assertClose(String what, double[] expected, double[] actual, double rel) {
         org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");

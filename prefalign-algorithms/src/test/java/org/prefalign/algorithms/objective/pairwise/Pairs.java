@@ -2,6 +2,7 @@ package org.prefalign.algorithms.objective.pairwise;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.Inputs;
 import org.prefalign.algorithms.objective.ObjectiveResult;
@@ -77,7 +78,7 @@ record Pairs(double[] policyChosen, double[] policyRejected, double[] refChosen,
         return out;
     }
 
-    private static org.nd4j.linalg.api.ndarray.INDArray v(double[] x) {
+    private static INDArray v(double[] x) {
         return Nd4j.createFromArray(x.clone());
     }
 }

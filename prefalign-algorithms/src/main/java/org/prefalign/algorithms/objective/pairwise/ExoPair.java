@@ -6,15 +6,15 @@ import org.prefalign.core.math.StableMath;
 /**
  * Efficient Exact Optimization, pairwise (Ji, Chen, Liu, Chen, Yang, Ren and Huang 2024, "Towards
  * Efficient Exact Optimization of Language Model Alignment", arXiv:2402.00856, Eq. 16) — TRL's
- * {@code exo_pair}: the reverse KL from the policy's two-way preference distribution
- * q = softmax(β·u_w, β·u_l) to the smoothed label distribution p = (1 − ε, ε),
+ * {@code exo_pair}: KL(q ‖ p) between the policy's two-way preference distribution
+ * q = softmax(β·u_w, β·u_l) and the smoothed label distribution p = (1 − ε, ε),
  *
  * <pre>  ℓ = σ(z)·(log σ(z) − log(1 − ε)) + σ(−z)·(log σ(−z) − log ε),   z = β·(u_w − u_l)</pre>
  *
  * <p>Its slope is σ(z)σ(−z)·(z − log((1 − ε)/ε)), which vanishes where q = p.
  *
- * <p>Hyper-parameters: {@code beta} &gt; 0 (0.1), {@code label_smoothing} ε in (0, 1) — TRL's
- * default 0.0 is rejected, as TRL rejects it (the paper recommends 1e-3) —,
+ * <p>Hyper-parameters: {@code beta} &gt; 0 (0.1), {@code label_smoothing} ε in (0, 1), required:
+ * TRL's default 0.0 is rejected, as TRL rejects it (the paper recommends 1e-3), and
  * {@code f_divergence_type} (reverse_kl).
  */
 public final class ExoPair extends MarginObjective {

@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param chosen   r(x, y_w), [B]
  * @param rejected r(x, y_l), [B]
  * @param margin   a per-pair margin that r_w − r_l should exceed (as in Llama 2's reward model), or
- *                 {@code null}
+ *                 {@code null}; a constant of the data, it gets no gradient
+ * @throws IllegalArgumentException naming the input when a length disagrees, the batch is empty or
+ *                                  a value is NaN or infinite
  */
 public record RewardScores(INDArray chosen, INDArray rejected, INDArray margin) {
 
@@ -18,6 +20,11 @@ public record RewardScores(INDArray chosen, INDArray rejected, INDArray margin) 
         if (margin != null) {
             Inputs.requireBatch(margin, "margin", b);
         }
+    }
+
+    /** Scores without margins. */
+    public static RewardScores of(INDArray chosen, INDArray rejected) {
+        return new RewardScores(chosen, rejected, null);
     }
 
     /** The number of pairs B. */

@@ -58,6 +58,6 @@ class OffHeapValuesTest {
         INDArray c = OffHeapValues.contiguous(t);
         assertTrue(OffHeapValues.isContiguous(c));
         assertEquals(t, c);
-        assertThrows(IllegalArgumentException.class, () -> OffHeapValues.of(Nd4j.zeros(DataType.INT, 3)));
+        assertThrows(IllegalArgumentException.class, () -> OffHeapValues.of(Nd4j.zeros(DataType.INT32, 3)));
     }
 }

@@ -250,7 +250,7 @@ class TokenLogProbKernelTest {
     void intAndLongTargetsAgree(TokenLogProbKernel k) {
         INDArray logits = randomLogits(DataType.FLOAT, 23, 2, 3, 40, 2.0);
         INDArray targets = randomTargets(24, 2, 3, 40);
-        assertEquals(k.forward(logits, targets).logp(), k.forward(logits, targets.castTo(DataType.INT)).logp());
+        assertEquals(k.forward(logits, targets).logp(), k.forward(logits, targets.castTo(DataType.INT32)).logp());
     }
 
     @ParameterizedTest
@@ -259,7 +259,7 @@ class TokenLogProbKernelTest {
         INDArray logits = randomLogits(DataType.FLOAT, 25, 2, 3, 8, 1.0);
         INDArray targets = randomTargets(26, 2, 3, 8);
         assertMessage("logits must be [B, T, V]", () -> k.forward(logits.reshape(6, 8), targets));
-        assertMessage("logits must be FLOAT or DOUBLE", () -> k.forward(logits.castTo(DataType.HALF), targets));
+        assertMessage("logits must be FLOAT or DOUBLE", () -> k.forward(logits.castTo(DataType.FLOAT16), targets));
         assertMessage("targets must be [2, 3]", () -> k.forward(logits, targets.reshape(3, 2)));
         assertMessage("targets must hold integer", () -> k.forward(logits, targets.castTo(DataType.FLOAT)));
         INDArray lse = k.forward(logits, targets).lse();

@@ -29,6 +29,9 @@ public record AdvantageInput(INDArray rewards, int[] groups, INDArray mask, INDA
         if (rewards == null && tokenRewards == null) {
             throw new IllegalArgumentException("rewards is required (or tokenRewards for per-token rewards only)");
         }
+        if (rewards != null && rewards.length() == 0) {
+            throw new IllegalArgumentException("rewards is empty: a batch needs at least one completion");
+        }
         long b = rewards != null ? Inputs.batchOf(rewards, "rewards") : tokenRewards.rank() == 2 ? tokenRewards.size(0) : -1;
         groups = groups == null ? null : groups.clone();
         if (groups != null && groups.length != b) {
@@ -81,7 +84,7 @@ public record AdvantageInput(INDArray rewards, int[] groups, INDArray mask, INDA
      * @throws IllegalArgumentException when {@code groupSize} &lt; 1 or does not divide the batch
      */
     public static AdvantageInput grouped(INDArray rewards, int groupSize) {
-        long b = Inputs.batchOf(rewards, "rewards");
+        long b = of(rewards).batchSize();
         if (groupSize < 1 || b % groupSize != 0) {
             throw new IllegalArgumentException("groupSize must be >= 1 and divide the batch size " + b
                     + " (each prompt has groupSize completions), got " + groupSize);

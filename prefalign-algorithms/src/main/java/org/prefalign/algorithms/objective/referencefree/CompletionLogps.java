@@ -7,7 +7,7 @@ import org.prefalign.algorithms.objective.PairwiseLogps;
 /**
  * The completion log-probs a reference-free objective compares: the summed log π_θ(y | x) as
  * given (CPO), or its length average log π_θ(y | x) / |y| (TRL's {@code average_log_prob}, used
- * by SimPo and ORPO). {@code chosenScale[i]} and {@code rejectedScale[i]} are d compared /
+ * by SimPO and ORPO). {@code chosenScale[i]} and {@code rejectedScale[i]} are d compared /
  * d summed input (1 or 1/|y|): they carry a derivative back to the caller's inputs.
  */
 record CompletionLogps(double[] chosen, double[] rejected, double[] chosenScale, double[] rejectedScale) {

@@ -24,7 +24,7 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  * log-probs) and {@code ipo} ((Δ − 1/(2β))² on averaged log-probs), each plus α·NLL. They are not
  * separate types here: {@code hinge} and {@code ipo} name the reference-based DPO-family losses,
  * which with zero reference log-probs are exactly these preference terms (without the NLL).
- * {@code simpo} and {@code alphapo} are {@link SimPo}.
+ * TRL's {@code simpo} is {@link SimPo} (which also explains {@code alphapo}).
  */
 public final class Cpo implements PairwiseObjective {
 

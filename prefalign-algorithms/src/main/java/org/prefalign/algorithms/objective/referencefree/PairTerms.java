@@ -11,7 +11,7 @@ record PairTerms(double[] loss, double[] dChosen, double[] dRejected) {
     }
 
     /**
-     * The logistic terms ℓ(β·(chosen − rejected) − margin) of CPO (margin 0) and SimPo (margin γ),
+     * The logistic terms ℓ(β·(chosen − rejected) − margin) of CPO (margin 0) and SimPO (margin γ),
      * with ℓ the label-smoothed −log σ.
      */
     static PairTerms logistic(CompletionLogps lp, double beta, double margin, SmoothedSigmoidLoss loss) {

@@ -20,10 +20,10 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  * the paper tunes β in [2, 10]), {@code simpo_gamma} γ ≥ 0 (0.5), {@code label_smoothing} ε in
  * [0, 0.5) (0), {@code cpo_alpha} ≥ 0 (0, see below).
  *
- * <p>This is pure SimPo: no NLL term. TRL runs SimPo inside its CPO trainer, whose
- * {@code cpo_alpha} (default 1.0) adds CPO's chosen NLL ("CPO-SimPo"); here {@code cpo_alpha}
+ * <p>This is pure SimPO: no NLL term. TRL runs SimPO inside its CPO trainer, whose
+ * {@code cpo_alpha} (default 1.0) adds CPO's chosen NLL ("CPO-SimPO"); here {@code cpo_alpha}
  * defaults to 0 and, when set, adds {@code cpo_alpha}·{@link ChosenNll}. TRL's {@code alphapo} is
- * SimPo with {@code cpo_alpha} 0 and AlphaPO's reward shaping {@code alpha}; with TRL's default
+ * SimPO with {@code cpo_alpha} 0 and AlphaPO's reward shaping {@code alpha}; with TRL's default
  * {@code alpha} = 0 that is this objective, and {@code alpha} ≠ 0 is not provided.
  *
  * <p>Inputs: summed policy log-probs with completion token counts; no reference.

@@ -76,7 +76,7 @@ public final class GaeEstimator implements AdvantageEstimator {
                 nextAdv = adv[i][j];
             }
         }
-        double[][] a = whiten ? Whitening.whiten(adv, mask) : adv;
+        double[][] a = whiten ? TokenRewards.whiten(adv, mask) : adv;
         return new Advantages(Nd4j.createFromArray(a), Nd4j.createFromArray(ret));
     }
 }

@@ -1,7 +1,7 @@
 package org.prefalign.algorithms.advantage;
 
 import org.prefalign.algorithms.objective.ObjectiveConfig;
-import org.prefalign.algorithms.objective.policy.KlEstimator;
+import org.prefalign.core.math.KlEstimator;
 
 /**
  * The KL penalty folded into per-token rewards: r_t −= kl_coef · KL_t(π_old ‖ π_ref), as TRL's
@@ -12,8 +12,6 @@ import org.prefalign.algorithms.objective.policy.KlEstimator;
  * @param estimator the per-token estimator
  */
 record KlPenalty(double coef, KlEstimator estimator) {
-
-    static final KlPenalty NONE = new KlPenalty(0, KlEstimator.K1);
 
     /** Reads {@code kl_coef} (0) and {@code kl_estimator} (k1). */
     static KlPenalty read(ObjectiveConfig cfg) {

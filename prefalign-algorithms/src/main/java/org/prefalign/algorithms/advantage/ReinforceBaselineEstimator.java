@@ -48,6 +48,6 @@ public final class ReinforceBaselineEstimator implements AdvantageEstimator {
             }
         }
         double[][] g = TokenRewards.returns(TokenRewards.of(in, centred, kl, type()), mask, 1.0);
-        return new Advantages(Nd4j.createFromArray(Whitening.whiten(g, mask)), Nd4j.createFromArray(g));
+        return new Advantages(Nd4j.createFromArray(TokenRewards.whiten(g, mask)), Nd4j.createFromArray(g));
     }
 }

@@ -44,6 +44,6 @@ public final class ReinforcePlusPlusEstimator implements AdvantageEstimator {
         double[][] mask = in.maskMatrix(type());
         double[] outcome = in.rewards() == null ? null : in.rewardValues(type());
         double[][] g = TokenRewards.returns(TokenRewards.of(in, outcome, kl, type()), mask, gamma);
-        return new Advantages(Nd4j.createFromArray(Whitening.whiten(g, mask)), Nd4j.createFromArray(g));
+        return new Advantages(Nd4j.createFromArray(TokenRewards.whiten(g, mask)), Nd4j.createFromArray(g));
     }
 }

@@ -1,10 +1,12 @@
 package org.prefalign.algorithms.advantage;
 
+import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.TokenLogps;
+import org.prefalign.core.math.Whitening;
 
 /**
- * Per-token rewards and their discounted returns, shared by the token-level estimators (GAE,
- * REINFORCE++ and its baseline variant).
+ * Per-token rewards, their discounted returns and their whitening, shared by the token-level
+ * estimators (GAE, REINFORCE++ and its baseline variant).
  *
  * <pre>
  *   r_{i,t} = tokenRewards_{i,t} + [t = last completion token of i] · outcome_i − kl_coef · KL_{i,t}
@@ -68,5 +70,31 @@ final class TokenRewards {
             }
         }
         return g;
+    }
+
+    /**
+     * {@code x} whitened over the batch's completion tokens with TRL's {@code masked_whiten}
+     * ({@link Whitening}: mean 0, unbiased variance, √(σ² + 1e-8)); padding stays 0. With a
+     * single token the unbiased variance is undefined (TRL and verl raise); the result is then 0,
+     * the only value that is both centred and finite.
+     */
+    static double[][] whiten(double[][] x, double[][] mask) {
+        double n = 0;
+        for (double[] row : mask) {
+            for (double m : row) {
+                n += m;
+            }
+        }
+        double[][] out = new double[x.length][x[0].length];
+        if (n < 2) {
+            return out;
+        }
+        double[][] w = TokenLogps.matrix(Whitening.maskedWhiten(Nd4j.createFromArray(x), Nd4j.createFromArray(mask), true));
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < out[i].length; j++) {
+                out[i][j] = mask[i][j] == 0 ? 0 : w[i][j];
+            }
+        }
+        return out;
     }
 }

@@ -5,6 +5,7 @@ import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PolicyGradientObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.objective.TokenLogps;
+import org.prefalign.core.math.KlEstimator;
 
 /**
  * The shared skeleton of the token-level policy-gradient losses: importance weights, the
@@ -126,7 +127,7 @@ public abstract class PolicyGradientLoss implements PolicyGradientObjective {
                     kl[i][j] = KlEstimator.K3.value(logp[i][j], ref[i][j]);
                     if (beta > 0) {
                         l += beta * kl[i][j];
-                        dLogp += beta * KlEstimator.K3.dLogp(logp[i][j], ref[i][j]);
+                        dLogp += beta * KlEstimator.K3.gradient(logp[i][j], ref[i][j]);
                     }
                 }
                 rowSum += l;

@@ -18,11 +18,12 @@ public final class Inputs {
         if (a == null) {
             throw new IllegalArgumentException(name + " is required, got null");
         }
-        if (!a.isVectorOrScalar() || a.rank() > 2) {
-            throw new IllegalArgumentException(name + " must be a vector [B], got shape " + shape(a));
-        }
+        // emptiness first: an empty [0, K] is not a vector to ND4J, but its problem is that it is empty
         if (a.length() == 0) {
             throw new IllegalArgumentException(name + " is empty: a batch needs at least one example");
+        }
+        if (!a.isVectorOrScalar() || a.rank() > 2) {
+            throw new IllegalArgumentException(name + " must be a vector [B], got shape " + shape(a));
         }
         requireFinite(a, name);
         return a.length();

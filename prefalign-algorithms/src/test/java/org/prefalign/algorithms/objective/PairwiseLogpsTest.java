@@ -34,6 +34,10 @@ class PairwiseLogpsTest {
         assertTrue(message(() -> new PairwiseLogps(v(-1, Double.NaN), v(-3, -1), null, null, null, null))
                 .startsWith("policyChosen must be finite, got NaN at flat index 1"));
         assertTrue(message(() -> new PairwiseLogps(Nd4j.create(0), Nd4j.create(0), null, null, null, null)).contains("empty"));
+        for (long[] emptyShape : new long[][] {{0}, {0, 1}, {1, 0}, {0, 3}, {2, 0, 3}}) {
+            assertEquals("policyChosen is empty: a batch needs at least one example",
+                    message(() -> new PairwiseLogps(Nd4j.create(emptyShape), v(-1), null, null, null, null)));
+        }
         assertTrue(message(() -> new PairwiseLogps(v(-1), v(-2), v(-1), null, null, null)).contains("refChosen and refRejected"));
         assertTrue(message(() -> new PairwiseLogps(v(-1), v(-2), null, null, v(0), v(1))).startsWith("chosenTokens[0] must be a token count > 0"));
         assertTrue(message(() -> new PairwiseLogps(Nd4j.create(2, 2), v(-2, -1), null, null, null, null)).contains("must be a vector [B]"));

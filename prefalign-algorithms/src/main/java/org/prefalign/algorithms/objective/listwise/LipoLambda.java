@@ -3,7 +3,7 @@ package org.prefalign.algorithms.objective.listwise;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.OptionalDouble;
-import org.prefalign.core.math.StableMath;
+import org.prefalign.algorithms.objective.LogisticLoss;
 
 /**
  * LiPO-λ (type {@code lipo}): a λ-weighted pairwise logistic loss over every pair of differently
@@ -70,10 +70,10 @@ public final class LipoLambda extends ListwiseLoss {
                 }
                 double lambda = (gain[i] - gain[j]) * d.pairWeight(i, j);
                 double margin = s[i] - s[j];
-                loss += lambda * StableMath.softplus(-margin);
-                double push = lambda * StableMath.sigmoid(-margin);
-                ds[i] -= push;
-                ds[j] += push;
+                loss += lambda * LogisticLoss.nll(margin);
+                double slope = lambda * LogisticLoss.nllSlope(margin);
+                ds[i] += slope;
+                ds[j] -= slope;
             }
         }
         for (int t = 0; t < n; t++) {

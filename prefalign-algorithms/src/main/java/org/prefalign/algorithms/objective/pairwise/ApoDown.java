@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.core.math.StableMath;
@@ -28,9 +29,9 @@ public final class ApoDown extends LogRatioObjective {
             double zw = beta * r.chosen()[i];
             double zm = beta * (r.chosenScore()[i] - r.rejectedScore()[i]);
             double loss = StableMath.sigmoid(zw) + StableMath.sigmoid(-zm);
-            double marginSlope = -beta * Logistic.density(zm);
+            double marginSlope = -beta * LogisticLoss.density(zm);
             out.set(i, loss,
-                    beta * Logistic.density(zw) + marginSlope * r.chosenScoreSlope()[i],
+                    beta * LogisticLoss.density(zw) + marginSlope * r.chosenScoreSlope()[i],
                     -marginSlope * r.rejectedScoreSlope()[i]);
         }
         return out;

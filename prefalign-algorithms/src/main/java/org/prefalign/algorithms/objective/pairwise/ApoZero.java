@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.core.math.StableMath;
@@ -28,7 +29,7 @@ public final class ApoZero extends LogRatioObjective {
             double zw = beta * r.chosen()[i];
             double zl = beta * r.rejected()[i];
             double loss = StableMath.sigmoid(-zw) + StableMath.sigmoid(zl);
-            out.set(i, loss, -beta * Logistic.density(zw), beta * Logistic.density(zl));
+            out.set(i, loss, -beta * LogisticLoss.density(zw), beta * LogisticLoss.density(zl));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.RunningMoments;
 import org.prefalign.algorithms.objective.StepNormalizer;
@@ -48,9 +49,9 @@ public final class BcoPair extends LogRatioObjective {
             double rl = beta * r.rejectedScore()[i];
             rewards[i] = rw;
             rewards[b + i] = rl;
-            double loss = Logistic.nll(rw - delta) + Logistic.nll(delta - rl);
-            out.set(i, loss, beta * Logistic.nllSlope(rw - delta) * r.chosenScoreSlope()[i],
-                    -beta * Logistic.nllSlope(delta - rl) * r.rejectedScoreSlope()[i]);
+            double loss = LogisticLoss.nll(rw - delta) + LogisticLoss.nll(delta - rl);
+            out.set(i, loss, beta * LogisticLoss.nllSlope(rw - delta) * r.chosenScoreSlope()[i],
+                    -beta * LogisticLoss.nllSlope(delta - rl) * r.rejectedScoreSlope()[i]);
         }
         rewardMoments.update(rewards);
         return out;

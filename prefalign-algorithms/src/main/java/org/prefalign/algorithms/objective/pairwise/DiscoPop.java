@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.core.math.StableMath;
 
@@ -29,15 +30,15 @@ public final class DiscoPop extends MarginObjective {
     @Override
     double loss(double margin) {
         double z = beta * margin;
-        return StableMath.sigmoid(-z / tau) * Logistic.nll(z) + exponentialTerm(z);
+        return StableMath.sigmoid(-z / tau) * LogisticLoss.nll(z) + exponentialTerm(z);
     }
 
     @Override
     double slope(double margin) {
         double z = beta * margin;
-        double mixSlope = StableMath.sigmoid(z / tau) * StableMath.sigmoid(-z / tau) / tau;
-        return beta * (StableMath.sigmoid(-z / tau) * Logistic.nllSlope(z)
-                - mixSlope * Logistic.nll(z)
+        double mixSlope = LogisticLoss.density(z / tau) / tau;
+        return beta * (StableMath.sigmoid(-z / tau) * LogisticLoss.nllSlope(z)
+                - mixSlope * LogisticLoss.nll(z)
                 + exponentialTerm(z) * (StableMath.sigmoid(-z / tau) / tau - 1));
     }
 

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -28,11 +29,11 @@ public final class Dpo extends MarginObjective {
 
     @Override
     double loss(double margin) {
-        return Logistic.smoothed(beta * margin, labelSmoothing);
+        return LogisticLoss.smoothed(beta * margin, labelSmoothing);
     }
 
     @Override
     double slope(double margin) {
-        return beta * Logistic.smoothedSlope(beta * margin, labelSmoothing);
+        return beta * LogisticLoss.smoothedSlope(beta * margin, labelSmoothing);
     }
 }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.core.math.StableMath;
 
@@ -39,6 +40,6 @@ public final class ExoPair extends MarginObjective {
     @Override
     double slope(double margin) {
         double z = beta * margin;
-        return beta * Logistic.density(z) * (z - logChosenTarget + logRejectedTarget);
+        return beta * LogisticLoss.density(z) * (z - logChosenTarget + logRejectedTarget);
     }
 }

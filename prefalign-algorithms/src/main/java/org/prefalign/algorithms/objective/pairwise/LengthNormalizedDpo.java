@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -20,11 +21,11 @@ public final class LengthNormalizedDpo extends MarginObjective {
 
     @Override
     double loss(double margin) {
-        return Logistic.nll(beta * margin);
+        return LogisticLoss.nll(beta * margin);
     }
 
     @Override
     double slope(double margin) {
-        return beta * Logistic.nllSlope(beta * margin);
+        return beta * LogisticLoss.nllSlope(beta * margin);
     }
 }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.StepNormalizer;
 
@@ -25,9 +26,9 @@ public final class NcaPair extends LogRatioObjective {
         for (int i = 0; i < r.size(); i++) {
             double rw = beta * r.chosenScore()[i];
             double rl = beta * r.rejectedScore()[i];
-            double loss = Logistic.nll(rw) + 0.5 * Logistic.nll(-rw) + 0.5 * Logistic.nll(-rl);
-            double dw = Logistic.nllSlope(rw) - 0.5 * Logistic.nllSlope(-rw);
-            double dl = -0.5 * Logistic.nllSlope(-rl);
+            double loss = LogisticLoss.nll(rw) + 0.5 * LogisticLoss.nll(-rw) + 0.5 * LogisticLoss.nll(-rl);
+            double dw = LogisticLoss.nllSlope(rw) - 0.5 * LogisticLoss.nllSlope(-rw);
+            double dl = -0.5 * LogisticLoss.nllSlope(-rl);
             out.set(i, loss, beta * dw * r.chosenScoreSlope()[i], beta * dl * r.rejectedScoreSlope()[i]);
         }
         return out;

@@ -3,6 +3,7 @@ package org.prefalign.algorithms.objective.pairwise;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -41,8 +42,8 @@ abstract class OptimalTransportObjective extends LogRatioObjective {
         Quantiles q = new Quantiles(new double[a.length], new double[a.length], new double[b.length]);
         for (int k = 0; k < a.length; k++) {
             double z = beta * (a[ia[k]] - b[ib[k]]);
-            double slope = beta * Logistic.smoothedSlope(z, labelSmoothing);
-            q.value[k] = Logistic.smoothed(z, labelSmoothing);
+            double slope = beta * LogisticLoss.smoothedSlope(z, labelSmoothing);
+            q.value[k] = LogisticLoss.smoothed(z, labelSmoothing);
             q.da[ia[k]] = slope;
             q.db[ib[k]] = -slope;
         }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -27,12 +28,12 @@ public final class RobustDpo extends MarginObjective {
     @Override
     double loss(double margin) {
         double z = beta * margin;
-        return ((1 - flipRate) * Logistic.nll(z) - flipRate * Logistic.nll(-z)) / (1 - 2 * flipRate);
+        return ((1 - flipRate) * LogisticLoss.nll(z) - flipRate * LogisticLoss.nll(-z)) / (1 - 2 * flipRate);
     }
 
     @Override
     double slope(double margin) {
         double z = beta * margin;
-        return beta * ((1 - flipRate) * Logistic.nllSlope(z) + flipRate * Logistic.nllSlope(-z)) / (1 - 2 * flipRate);
+        return beta * ((1 - flipRate) * LogisticLoss.nllSlope(z) + flipRate * LogisticLoss.nllSlope(-z)) / (1 - 2 * flipRate);
     }
 }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.referencefree;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
@@ -13,7 +14,7 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  *
  * <pre>  loss = mean_i −log σ(β·(log π_θ(y_w,i|x_i) − log π_θ(y_l,i|x_i))) + α·NLL(y_w)</pre>
  *
- * on summed completion log-probs, with TRL's label smoothing ε ({@link SmoothedSigmoidLoss}) and
+ * on summed completion log-probs, with TRL's label smoothing ε ({@link LogisticLoss#smoothed}) and
  * NLL the token mean over the step's chosen completions ({@link ChosenNll}).
  *
  * <p>Hyper-parameters (TRL's {@code CPOConfig} names and defaults): {@code beta} β &gt; 0 (0.1),
@@ -31,12 +32,12 @@ public final class Cpo implements PairwiseObjective {
     public static final String TYPE = "cpo";
 
     private final double beta;
-    private final SmoothedSigmoidLoss sigmoid;
+    private final double labelSmoothing;
     private final double cpoAlpha;
 
     private Cpo(double beta, double labelSmoothing, double cpoAlpha) {
         this.beta = beta;
-        this.sigmoid = new SmoothedSigmoidLoss(labelSmoothing);
+        this.labelSmoothing = labelSmoothing;
         this.cpoAlpha = cpoAlpha;
     }
 
@@ -59,7 +60,7 @@ public final class Cpo implements PairwiseObjective {
     @Override
     public ObjectiveResult compute(PairwiseLogps in, StepNormalizer step) {
         CompletionLogps lp = CompletionLogps.summed(in);
-        PairTerms t = PairTerms.logistic(lp, beta, 0, sigmoid);
+        PairTerms t = PairTerms.logistic(lp, beta, 0, labelSmoothing);
         return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, cpoAlpha).build();
     }
 }

@@ -1,5 +1,7 @@
 package org.prefalign.algorithms.objective.referencefree;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
+
 /**
  * The per-pair preference losses of a reference-free objective and their derivatives with respect
  * to the compared chosen and rejected log-probs (see {@link CompletionLogps}).
@@ -12,14 +14,14 @@ record PairTerms(double[] loss, double[] dChosen, double[] dRejected) {
 
     /**
      * The logistic terms ℓ(β·(chosen − rejected) − margin) of CPO (margin 0) and SimPO (margin γ),
-     * with ℓ the label-smoothed −log σ.
+     * with ℓ the label-smoothed −log σ of {@link LogisticLoss#smoothed} (TRL's {@code label_smoothing} ε).
      */
-    static PairTerms logistic(CompletionLogps lp, double beta, double margin, SmoothedSigmoidLoss loss) {
+    static PairTerms logistic(CompletionLogps lp, double beta, double margin, double labelSmoothing) {
         PairTerms t = of(lp.chosen().length);
         for (int i = 0; i < lp.chosen().length; i++) {
             double z = beta * (lp.chosen()[i] - lp.rejected()[i]) - margin;
-            t.loss[i] = loss.value(z);
-            double dz = beta * loss.slope(z);
+            t.loss[i] = LogisticLoss.smoothed(z, labelSmoothing);
+            double dz = beta * LogisticLoss.smoothedSlope(z, labelSmoothing);
             t.dChosen[i] = dz;
             t.dRejected[i] = -dz;
         }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.referencefree;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
@@ -13,7 +14,7 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  *
  * <pre>  ℓ_i = −log σ(β·(log π_θ(y_w|x)/|y_w| − log π_θ(y_l|x)/|y_l|) − γ)</pre>
  *
- * with TRL's label smoothing ε applied as in {@link SmoothedSigmoidLoss}. γ ({@code simpo_gamma})
+ * with TRL's label smoothing ε applied as in {@link LogisticLoss#smoothed}. γ ({@code simpo_gamma})
  * is in reward units, as in the paper; TRL writes the same loss as β·(Δ − γ/β).
  *
  * <p>Hyper-parameters (TRL's {@code CPOConfig} names and defaults): {@code beta} β &gt; 0 (0.1;
@@ -34,13 +35,13 @@ public final class SimPo implements PairwiseObjective {
 
     private final double beta;
     private final double gamma;
-    private final SmoothedSigmoidLoss sigmoid;
+    private final double labelSmoothing;
     private final double cpoAlpha;
 
     private SimPo(double beta, double gamma, double labelSmoothing, double cpoAlpha) {
         this.beta = beta;
         this.gamma = gamma;
-        this.sigmoid = new SmoothedSigmoidLoss(labelSmoothing);
+        this.labelSmoothing = labelSmoothing;
         this.cpoAlpha = cpoAlpha;
     }
 
@@ -63,7 +64,7 @@ public final class SimPo implements PairwiseObjective {
     @Override
     public ObjectiveResult compute(PairwiseLogps in, StepNormalizer step) {
         CompletionLogps lp = CompletionLogps.averaged(in, TYPE);
-        PairTerms t = PairTerms.logistic(lp, beta, gamma, sigmoid);
+        PairTerms t = PairTerms.logistic(lp, beta, gamma, labelSmoothing);
         return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, cpoAlpha).build();
     }
 }

@@ -1,12 +1,12 @@
 package org.prefalign.algorithms.objective.reward;
 
 import org.prefalign.algorithms.objective.Inputs;
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.RewardObjective;
 import org.prefalign.algorithms.objective.RewardScores;
 import org.prefalign.algorithms.objective.StepNormalizer;
-import org.prefalign.core.math.StableMath;
 
 /**
  * The Bradley-Terry reward-model loss (Bradley and Terry 1952, "Rank Analysis of Incomplete Block
@@ -72,8 +72,8 @@ public final class BradleyTerry implements RewardObjective {
         for (int i = 0; i < n; i++) {
             double d = chosen[i] - rejected[i] - margin[i];
             double total = chosen[i] + rejected[i];
-            loss[i] = StableMath.softplus(-d) + centerCoefficient * total * total;
-            double dLogistic = -StableMath.sigmoid(-d);
+            loss[i] = LogisticLoss.nll(d) + centerCoefficient * total * total;
+            double dLogistic = LogisticLoss.nllSlope(d);
             double dCenter = 2 * centerCoefficient * total;
             gradChosen[i] = (dLogistic + dCenter) / s;
             gradRejected[i] = (-dLogistic + dCenter) / s;

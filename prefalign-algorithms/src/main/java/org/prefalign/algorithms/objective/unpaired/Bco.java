@@ -1,12 +1,12 @@
 package org.prefalign.algorithms.objective.unpaired;
 
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.RunningMoments;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.objective.UnpairedLogps;
 import org.prefalign.algorithms.objective.UnpairedObjective;
-import org.prefalign.core.math.StableMath;
 
 /**
  * BCO, Binary Classifier Optimization (Jung, Han, Nam and On 2024, arXiv:2404.04656): train a
@@ -105,8 +105,8 @@ public final class Bco implements UnpairedObjective {
         for (int i = 0; i < r.length; i++) {
             // the classifier's logit, signed so that ℓ = −log σ(z) for either label
             double z = in.desirable()[i] ? beta * r[i] - delta : delta - beta * r[i];
-            loss[i] = StableMath.softplus(-z);
-            double dz = -StableMath.sigmoid(-z);
+            loss[i] = LogisticLoss.nll(z);
+            double dz = LogisticLoss.nllSlope(z);
             slope[i] = in.desirable()[i] ? dz * beta : -dz * beta;
         }
         return UnpairedResult.builder(in, step, beta, r, loss, slope).metric("delta", delta).build();

@@ -2,6 +2,7 @@ package org.prefalign.algorithms.objective.unpaired;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.prefalign.algorithms.objective.Inputs;
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.StepNormalizer;
@@ -116,7 +117,7 @@ public final class Kto implements UnpairedObjective {
         double[] slope = new double[r.length];
         for (int i = 0; i < r.length; i++) {
             double x = beta * (r[i] - z0);
-            double density = StableMath.sigmoid(x) * StableMath.sigmoid(-x);
+            double density = LogisticLoss.density(x);
             if (in.desirable()[i]) {
                 loss[i] = desirableWeight * StableMath.sigmoid(-x);
                 slope[i] = -desirableWeight * beta * density;

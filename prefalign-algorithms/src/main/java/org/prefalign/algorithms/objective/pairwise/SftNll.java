@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.pairwise;
 
+import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.StepNormalizer;
 
@@ -12,10 +13,9 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  *
  * <pre>  loss = −Σ_i log π_θ(y_w,i | x_i) / Σ_i |y_w,i|</pre>
  *
- * <p>The denominator is the step's token count ({@link StepNormalizer#tokens()}), so micro-batches
- * given the step's normaliser sum exactly to the large batch. Example i's share is reported as
- * {@code perExample_i = −log π_θ(y_w,i) · sequences / tokens}, so that, as for every pairwise
- * objective, loss = Σ perExample / sequences; TRL instead repeats the batch value for every example.
+ * <p>This is {@link ChosenNll} on its own: the denominator is the step's token count, so
+ * micro-batches given the step's normaliser sum exactly to the large batch, and, as in TRL, every
+ * pair carries an equal share of the batch NLL (the batch NLL itself for a batch on its own).
  * Needs the token counts, not the reference. The rejected completion gets a zero gradient.
  * Hyper-parameters: {@code beta} &gt; 0 (0.1), used only for the {@code rewards/*} metrics.
  */
@@ -37,10 +37,12 @@ public final class SftNll extends LogRatioObjective {
 
     @Override
     PairLosses losses(LogRatios r, StepNormalizer step) {
-        double perSequence = step.sequences() / step.tokens();
+        ChosenNll nll = ChosenNll.of(r.policyChosen(), r.chosenTokens(), step);
+        // PairLosses hold derivatives of Σ perExample = S·NLL
+        double dSum = nll.gradient() * step.sequences();
         PairLosses out = new PairLosses(r.size());
         for (int i = 0; i < r.size(); i++) {
-            out.set(i, -r.policyChosen()[i] * perSequence, -perSequence, 0.0);
+            out.set(i, nll.share(), dSum, 0.0);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.prefalign.algorithms.objective.referencefree;
 
+import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
 import org.prefalign.algorithms.objective.StepNormalizer;
@@ -30,9 +31,12 @@ final class ReferenceFreeResult {
             gradChosen[i] = terms.dChosen()[i] * lp.chosenScale()[i] / s;
             gradRejected[i] = terms.dRejected()[i] * lp.rejectedScale()[i] / s;
         }
-        double nll = 0;
-        if (nllWeight > 0) {
-            nll = ChosenNll.addTo(nllWeight, in, step, perExample, gradChosen, type);
+        ChosenNll nll = nllWeight > 0 ? ChosenNll.of(in, step, type) : null;
+        if (nll != null) {
+            for (int i = 0; i < n; i++) {
+                perExample[i] += nllWeight * nll.share();
+                gradChosen[i] += nllWeight * nll.gradient();
+            }
         }
         double sum = 0;
         double chosen = 0;
@@ -53,8 +57,8 @@ final class ReferenceFreeResult {
                 .metric("rewards/margins", beta * (chosen - rejected) / n)
                 .metric("logps/chosen", chosen / n)
                 .metric("logps/rejected", rejected / n);
-        if (nllWeight > 0) {
-            b.metric("nll_loss", nll);
+        if (nll != null) {
+            b.metric("nll_loss", nll.batchMean());
         }
         return b;
     }

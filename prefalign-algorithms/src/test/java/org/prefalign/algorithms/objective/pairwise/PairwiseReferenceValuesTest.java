@@ -12,6 +12,7 @@ import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseLogps;
 import org.prefalign.algorithms.objective.PairwiseObjective;
+import org.prefalign.algorithms.objective.StepNormalizer;
 
 /**
  * Reference values computed in the test from each formula written differently from the code
@@ -119,10 +120,20 @@ class PairwiseReferenceValuesTest {
         }
         ObjectiveResult r = Objectives.pairwise("{\"type\": \"sft\"}").compute(p.logps());
         assertEquals(nll / tokens, r.loss(), TOL);
-        assertEquals(r.loss(), r.perExample().meanNumber().doubleValue(), TOL);
         for (int i = 0; i < p.size(); i++) {
+            // as TRL reports it, every pair carries the batch NLL
+            assertEquals(nll / tokens, r.perExample().getDouble(i), TOL);
             assertEquals(-1 / tokens, r.grad("policyChosen").getDouble(i), TOL);
             assertEquals(0.0, r.grad("policyRejected").getDouble(i), 0.0);
+        }
+        // a micro-batch of 2 pairs of a step of 10 pairs and 3x the tokens: equal shares of its part of the NLL
+        StepNormalizer step = new StepNormalizer(10, 3 * tokens);
+        ObjectiveResult micro = Objectives.pairwise("{\"type\": \"sft\"}").compute(p.slice(0, 2).logps(), step);
+        double part = -(p.policyChosen()[0] + p.policyChosen()[1]) / (3 * tokens);
+        assertEquals(part, micro.loss(), TOL);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(part * 10 / 2, micro.perExample().getDouble(i), TOL);
+            assertEquals(-1 / (3 * tokens), micro.grad("policyChosen").getDouble(i), TOL);
         }
         // no reference needed
         ObjectiveResult free = Objectives.pairwise("{\"type\": \"sft\"}").compute(PairwiseLogps.referenceFree(

@@ -62,11 +62,6 @@ abstract class ListwiseLoss implements ListwiseObjective {
     }
 
     @Override
-    public ObjectiveResult compute(ListwiseLogps in) {
-        return compute(in, in.normalizer());
-    }
-
-    @Override
     public ObjectiveResult compute(ListwiseLogps in, StepNormalizer step) {
         if (in == null || step == null) {
             throw new IllegalArgumentException("objective '" + type + "': inputs and step normalizer are required, got "

@@ -82,11 +82,6 @@ public abstract class PolicyGradientLoss implements PolicyGradientObjective {
     protected abstract void clipMetrics(Tokens tokens, ObjectiveResult.Builder result);
 
     @Override
-    public ObjectiveResult compute(TokenLogps in) {
-        return compute(in, in.normalizer());
-    }
-
-    @Override
     public ObjectiveResult compute(TokenLogps in, StepNormalizer step) {
         if (beta > 0 && in.ref() == null) {
             throw new IllegalArgumentException("objective '" + type + "': 'beta' = " + beta

@@ -49,11 +49,6 @@ public final class BradleyTerry implements RewardObjective {
     }
 
     @Override
-    public ObjectiveResult compute(RewardScores in) {
-        return compute(in, in.normalizer());
-    }
-
-    @Override
     public ObjectiveResult compute(RewardScores in, StepNormalizer step) {
         double[] chosen = Inputs.values(in.chosen());
         double[] rejected = Inputs.values(in.rejected());

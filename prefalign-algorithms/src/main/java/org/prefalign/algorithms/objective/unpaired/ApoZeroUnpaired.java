@@ -28,20 +28,15 @@ public final class ApoZeroUnpaired implements UnpairedObjective {
 
     public static final String TYPE = "apo_zero_unpaired";
 
-    private final double beta;
-    private final double desirableWeight;
-    private final double undesirableWeight;
+    private final KahnemanTverskyValue value;
 
-    private ApoZeroUnpaired(double beta, double desirableWeight, double undesirableWeight) {
-        this.beta = beta;
-        this.desirableWeight = desirableWeight;
-        this.undesirableWeight = undesirableWeight;
+    private ApoZeroUnpaired(KahnemanTverskyValue value) {
+        this.value = value;
     }
 
     /** Reads {@code beta}, {@code desirable_weight} and {@code undesirable_weight}. */
     public static ApoZeroUnpaired fromConfig(ObjectiveConfig cfg) {
-        return new ApoZeroUnpaired(cfg.positive("beta", 0.1), cfg.positive("desirable_weight", 1.0),
-                cfg.positive("undesirable_weight", 1.0));
+        return new ApoZeroUnpaired(KahnemanTverskyValue.fromConfig(cfg));
     }
 
     @Override
@@ -50,12 +45,7 @@ public final class ApoZeroUnpaired implements UnpairedObjective {
     }
 
     @Override
-    public ObjectiveResult compute(UnpairedLogps in) {
-        return compute(in, in.normalizer());
-    }
-
-    @Override
     public ObjectiveResult compute(UnpairedLogps in, StepNormalizer step) {
-        return Kto.valueLoss(in, step, beta, desirableWeight, undesirableWeight, 0.0).metric("kl", 0.0).build();
+        return value.compute(in, step, 0.0);
     }
 }

@@ -82,11 +82,6 @@ public final class Bco implements UnpairedObjective {
         running.update(rewards);
     }
 
-    @Override
-    public ObjectiveResult compute(UnpairedLogps in) {
-        return compute(in, in.normalizer());
-    }
-
     /** A training step as TRL takes it: merge this batch's rewards into δ, then the loss at the new δ. */
     @Override
     public ObjectiveResult compute(UnpairedLogps in, StepNormalizer step) {

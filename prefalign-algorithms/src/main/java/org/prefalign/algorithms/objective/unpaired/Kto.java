@@ -2,13 +2,11 @@ package org.prefalign.algorithms.objective.unpaired;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.prefalign.algorithms.objective.Inputs;
-import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.objective.UnpairedLogps;
 import org.prefalign.algorithms.objective.UnpairedObjective;
-import org.prefalign.core.math.StableMath;
 
 /**
  * KTO, Kahneman-Tversky Optimization (Ethayarajh, Xu, Muennighoff, Jurafsky and Kiela 2024,
@@ -22,7 +20,7 @@ import org.prefalign.core.math.StableMath;
  *
  * z₀ estimates KL(π_θ ‖ π_ref) from mismatched pairs (x_j, y'_j) — a completion of another prompt
  * — and, as in the paper and TRL, is detached: it gets no gradient ({@code policyKl} has none).
- * The loss is Σ ℓ / S (TRL's mean over the batch).
+ * The loss is Σ ℓ / S (TRL's mean over the batch); ℓ is {@link KahnemanTverskyValue}.
  *
  * <p>Hyper-parameters (TRL's {@code KTOConfig}): {@code beta} β &gt; 0 (0.1),
  * {@code desirable_weight} λ_D &gt; 0 (1.0), {@code undesirable_weight} λ_U &gt; 0 (1.0).
@@ -44,30 +42,20 @@ public final class Kto implements UnpairedObjective {
 
     public static final String TYPE = "kto";
 
-    private final double beta;
-    private final double desirableWeight;
-    private final double undesirableWeight;
+    private final KahnemanTverskyValue value;
 
-    private Kto(double beta, double desirableWeight, double undesirableWeight) {
-        this.beta = beta;
-        this.desirableWeight = desirableWeight;
-        this.undesirableWeight = undesirableWeight;
+    private Kto(KahnemanTverskyValue value) {
+        this.value = value;
     }
 
     /** Reads {@code beta}, {@code desirable_weight} and {@code undesirable_weight}. */
     public static Kto fromConfig(ObjectiveConfig cfg) {
-        return new Kto(cfg.positive("beta", 0.1), cfg.positive("desirable_weight", 1.0),
-                cfg.positive("undesirable_weight", 1.0));
+        return new Kto(KahnemanTverskyValue.fromConfig(cfg));
     }
 
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public ObjectiveResult compute(UnpairedLogps in) {
-        return compute(in, in.normalizer());
     }
 
     /** The loss with z₀ estimated from this batch's mismatched pairs, which must be present. */
@@ -90,7 +78,7 @@ public final class Kto implements UnpairedObjective {
             throw new IllegalArgumentException(TYPE + ": kl, the reference point z0 = max(0, mean KL estimate), must be "
                     + "a finite value >= 0, got " + kl);
         }
-        return valueLoss(in, step, beta, desirableWeight, undesirableWeight, kl).metric("kl", kl).build();
+        return value.compute(in, step, kl);
     }
 
     /** z₀ = max(0, mean(policyKl − refKl)) over a set of mismatched pairs. */
@@ -104,28 +92,5 @@ public final class Kto implements UnpairedObjective {
             sum += p[i] - q[i];
         }
         return Math.max(0.0, sum / n);
-    }
-
-    /**
-     * The Kahneman-Tversky value losses at reference point z₀, with x = β·(r − z₀): λ_D·σ(−x) for
-     * desirable completions, λ_U·σ(x) for undesirable ones (1 − σ(t) = σ(−t)).
-     */
-    static ObjectiveResult.Builder valueLoss(UnpairedLogps in, StepNormalizer step, double beta, double desirableWeight,
-                                             double undesirableWeight, double z0) {
-        double[] r = UnpairedResult.logRatios(in);
-        double[] loss = new double[r.length];
-        double[] slope = new double[r.length];
-        for (int i = 0; i < r.length; i++) {
-            double x = beta * (r[i] - z0);
-            double density = LogisticLoss.density(x);
-            if (in.desirable()[i]) {
-                loss[i] = desirableWeight * StableMath.sigmoid(-x);
-                slope[i] = -desirableWeight * beta * density;
-            } else {
-                loss[i] = undesirableWeight * StableMath.sigmoid(x);
-                slope[i] = undesirableWeight * beta * density;
-            }
-        }
-        return UnpairedResult.builder(in, step, beta, r, loss, slope);
     }
 }

@@ -5,7 +5,6 @@ import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
-import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 
 /**
@@ -28,16 +27,15 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  * which with zero reference log-probs are exactly these preference terms (without the NLL).
  * TRL's {@code simpo} is {@link SimPo} (which also explains {@code alphapo}).
  */
-public final class Cpo implements PairwiseObjective {
+public final class Cpo extends ReferenceFreeObjective {
 
     public static final String TYPE = "cpo";
 
-    private final double beta;
     private final double labelSmoothing;
     private final double cpoAlpha;
 
     private Cpo(double beta, double labelSmoothing, double cpoAlpha) {
-        this.beta = beta;
+        super(TYPE, beta);
         this.labelSmoothing = labelSmoothing;
         this.cpoAlpha = cpoAlpha;
     }
@@ -49,19 +47,8 @@ public final class Cpo implements PairwiseObjective {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean requiresReference() {
-        return false;
-    }
-
-    @Override
     public ObjectiveResult compute(PairwiseLogps in, StepNormalizer step) {
         CompletionLogps lp = CompletionLogps.summed(in);
-        PairTerms t = PairTerms.logistic(lp, beta, 0, labelSmoothing);
-        return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, cpoAlpha).build();
+        return result(in, step, lp, PairTerms.logistic(lp, beta, 0, labelSmoothing), cpoAlpha).build();
     }
 }

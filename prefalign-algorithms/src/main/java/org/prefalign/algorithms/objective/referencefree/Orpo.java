@@ -4,7 +4,6 @@ import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
-import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.core.math.StableMath;
 
@@ -30,29 +29,17 @@ import org.prefalign.core.math.StableMath;
  * <p>Differences from TRL: TRL's decoder-only ORPO counts the prompt's tokens in the NLL too; the
  * objective sees only completion log-probs, so its NLL is the paper's, over the completion.
  */
-public final class Orpo implements PairwiseObjective {
+public final class Orpo extends ReferenceFreeObjective {
 
     public static final String TYPE = "orpo";
 
-    private final double beta;
-
     private Orpo(double beta) {
-        this.beta = beta;
+        super(TYPE, beta);
     }
 
     /** Reads {@code beta}. */
     public static Orpo fromConfig(ObjectiveConfig cfg) {
         return new Orpo(cfg.positive("beta", 0.1));
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean requiresReference() {
-        return false;
     }
 
     @Override
@@ -77,7 +64,7 @@ public final class Orpo implements PairwiseObjective {
             ratioSum += ratio;
             logOddsSum += logOdds;
         }
-        return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, 1.0)
+        return result(in, step, lp, t, 1.0)
                 .metric("log_odds_ratio", ratioSum / n)
                 .metric("log_odds_chosen", logOddsSum / n)
                 .build();

@@ -5,7 +5,6 @@ import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
-import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 
 /**
@@ -30,17 +29,16 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  *
  * <p>Inputs: summed policy log-probs with completion token counts; no reference.
  */
-public final class SimPo implements PairwiseObjective {
+public final class SimPo extends ReferenceFreeObjective {
 
     public static final String TYPE = "simpo";
 
-    private final double beta;
     private final double gamma;
     private final double labelSmoothing;
     private final double cpoAlpha;
 
     private SimPo(double beta, double gamma, double labelSmoothing, double cpoAlpha) {
-        this.beta = beta;
+        super(TYPE, beta);
         this.gamma = gamma;
         this.labelSmoothing = labelSmoothing;
         this.cpoAlpha = cpoAlpha;
@@ -53,19 +51,8 @@ public final class SimPo implements PairwiseObjective {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public boolean requiresReference() {
-        return false;
-    }
-
-    @Override
     public ObjectiveResult compute(PairwiseLogps in, StepNormalizer step) {
         CompletionLogps lp = CompletionLogps.averaged(in, TYPE);
-        PairTerms t = PairTerms.logistic(lp, beta, gamma, labelSmoothing);
-        return ReferenceFreeResult.builder(TYPE, in, step, beta, lp, t, cpoAlpha).build();
+        return result(in, step, lp, PairTerms.logistic(lp, beta, gamma, labelSmoothing), cpoAlpha).build();
     }
 }

@@ -3,25 +3,45 @@ package org.prefalign.algorithms.objective.referencefree;
 import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;
+import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 
 /**
- * Assembles a reference-free objective's result: loss = Σ perExample / S over its per-pair terms
- * plus, where the objective has one, the weighted {@link ChosenNll}; gradients with respect to the
- * summed policy log-probs; and the metrics TRL's CPO and ORPO trainers log, with the implicit
- * reward β·log π_θ of the compared (summed or averaged) log-probs.
+ * What SimPO, CPO and ORPO share: no reference model, a temperature β, and the assembly of a
+ * result from per-pair preference terms on the compared (summed or length-averaged) log-probs —
+ * loss = Σ perExample / S over those terms plus, where the objective has one, the weighted
+ * {@link ChosenNll}; gradients with respect to the summed policy log-probs; and the metrics TRL's
+ * CPO and ORPO trainers log, with the implicit reward β·log π_θ of the compared log-probs.
  */
-final class ReferenceFreeResult {
+abstract class ReferenceFreeObjective implements PairwiseObjective {
 
-    private ReferenceFreeResult() {
+    private final String type;
+    /** The temperature β of the implicit reward β·log π_θ. */
+    protected final double beta;
+
+    ReferenceFreeObjective(String type, double beta) {
+        this.type = type;
+        this.beta = beta;
+    }
+
+    @Override
+    public final String type() {
+        return type;
+    }
+
+    @Override
+    public final boolean requiresReference() {
+        return false;
     }
 
     /**
+     * The result of per-pair {@code terms} on the compared log-probs {@code lp}.
+     *
      * @param nllWeight the weight of the chosen NLL (CPO's {@code cpo_alpha}, 1 for ORPO); 0 leaves
      *                  it out, together with its {@code nll_loss} metric
      */
-    static ObjectiveResult.Builder builder(String type, PairwiseLogps in, StepNormalizer step, double beta,
-                                           CompletionLogps lp, PairTerms terms, double nllWeight) {
+    final ObjectiveResult.Builder result(PairwiseLogps in, StepNormalizer step, CompletionLogps lp, PairTerms terms,
+                                         double nllWeight) {
         int n = in.batchSize();
         double s = step.sequences();
         double[] perExample = terms.loss().clone();

@@ -31,29 +31,41 @@ final class VectorRowKernel implements RowKernel {
         return VectorRowKernel::new;
     }
 
-    /** The vector shape in use, e.g. "512 bits x 16 floats". */
-    static String shape() {
-        return SPECIES.vectorBitSize() + " bits x " + LANES + " floats";
-    }
-
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The running sum is kept relative to a reference m that is one of the row's values (so
+     * terms never underflow for want of the true maximum), and m moves to a chunk's maximum only
+     * when that chunk's float sum of e^{x − m} overflows (or on the row's first finite chunk):
+     * lse = m + log Σ e^{x − m} holds for any m, and terms up to e^{88} fit a float. Most chunks
+     * then take one pass (the exponentials) instead of two (maximum, then exponentials).
+     */
     @Override
     public double logSumExp(ChunkedValues src, long start, int vocab) {
-        double max = Double.NEGATIVE_INFINITY;
+        double ref = Double.NEGATIVE_INFINITY;
         double sum = 0;
         for (int from = 0; from < vocab; from += chunk.length) {
             int n = Math.min(chunk.length, vocab - from);
             src.read(start + from, chunk, n);
+            if (ref != Double.NEGATIVE_INFINITY) {
+                float s = sumExp(chunk, n, (float) ref);
+                if (s < Float.POSITIVE_INFINITY) { // finite: not overflowed, no NaN
+                    sum += s;
+                    continue;
+                }
+            }
+            // no finite value yet, or overflow, NaN or +∞: move the reference to the chunk's maximum
             float chunkMax = max(chunk, n);
-            if (chunkMax > max || Float.isNaN(chunkMax)) {
-                sum *= Math.exp(max - chunkMax);
-                max = chunkMax;
+            if (chunkMax > ref || Float.isNaN(chunkMax)) {
+                sum *= Math.exp(ref - chunkMax);
+                ref = chunkMax;
             }
-            if (max == Double.NEGATIVE_INFINITY) {
-                continue; // every value so far is −∞: nothing to add, and x − max would be NaN
+            if (ref == Double.NEGATIVE_INFINITY) {
+                continue; // every value so far is −∞: nothing to add, and x − ref would be NaN
             }
-            sum += sumExp(chunk, n, (float) max);
+            sum += sumExp(chunk, n, (float) ref);
         }
-        return max + Math.log(sum);
+        return ref + Math.log(sum);
     }
 
     @Override

@@ -179,6 +179,26 @@ class TokenLogProbKernelTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void aMaximumThatGrowsFromChunkToChunkIsFollowed(TokenLogProbKernel k) {
+        // chunks of 2048: the maximum rises 0 → 60 → 85 (e^85 still fits a float) → 200 (it does not)
+        int v = 4 * ChunkedValues.CHUNK;
+        double[] x = new double[2 * v];
+        x[2100] = 60;
+        x[4200] = 85;
+        System.arraycopy(x, 0, x, v, v);
+        x[v + 7000] = 200;
+        INDArray logits = Nd4j.createFromArray(x).reshape(1, 2, v).castTo(DataType.FLOAT);
+        INDArray targets = Nd4j.createFromArray(new long[][] {{4200, 2100}});
+        INDArray u = Nd4j.ones(DataType.FLOAT, 1, 2);
+        TwoPassReference ref = reference(logits, targets, u);
+        TokenLogProbs out = k.forward(logits, targets);
+        assertClose(ref.lse, out.lse(), 1e-5, 1e-7, "lse");
+        assertClose(ref.logp, out.logp(), 1e-5, 1e-7, "logp");
+        assertClose(ref.grad, k.backward(logits, targets, out.lse(), u), 1e-6, 1e-5, "grad");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void targetsOutsideTheVocabularyAreRejectedWithTheirPosition(TokenLogProbKernel k) {
         INDArray logits = randomLogits(DataType.FLOAT, 13, 2, 3, 10, 1.0);
         INDArray targets = randomTargets(14, 2, 3, 10);

@@ -2,7 +2,6 @@ package org.prefalign.algorithms.objective.listwise;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.OptionalDouble;
 import org.prefalign.algorithms.objective.LogisticLoss;
 
 /**
@@ -37,31 +36,22 @@ import org.prefalign.algorithms.objective.LogisticLoss;
  *
  * <p>Hyper-parameter: {@code beta} β &gt; 0, default 0.05 (the paper's setting). Needs {@code ref}.
  */
-public final class LipoLambda extends ListwiseLoss {
+public final class LipoLambda extends ImplicitRewardLoss {
 
     /** The registered type name. */
     public static final String TYPE = "lipo";
 
     private static final double LN2 = Math.log(2.0);
 
-    private final double beta;
-
     public LipoLambda(double beta) {
-        super(TYPE, true, false);
-        this.beta = requirePositive(TYPE, "beta", beta);
-    }
-
-    public double beta() {
-        return beta;
+        super(TYPE, beta);
     }
 
     @Override
-    ListLoss loss(RankedList list) {
+    double loss(RankedList list, double[] s, double[] ds) {
         int n = list.size();
-        double[] s = list.implicitRewards(beta);
         double[] gain = gains(list);
         ExpectedDiscounts d = new ExpectedDiscounts(s);
-        double[] ds = new double[n];
         double loss = 0;
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
@@ -76,10 +66,7 @@ public final class LipoLambda extends ListwiseLoss {
                 ds[j] -= slope;
             }
         }
-        for (int t = 0; t < n; t++) {
-            ds[t] *= beta;
-        }
-        return new ListLoss(loss, ds, s, OptionalDouble.empty());
+        return loss;
     }
 
     /** 2^ψ per completion: the gains G = 2^ψ − 1 up to a constant that cancels in |G_i − G_j|. */

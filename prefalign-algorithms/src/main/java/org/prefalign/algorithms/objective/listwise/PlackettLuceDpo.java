@@ -1,7 +1,5 @@
 package org.prefalign.algorithms.objective.listwise;
 
-import java.util.OptionalDouble;
-
 /**
  * Plackett-Luce DPO (type {@code listmle}): the negative log-likelihood of the score-sorted
  * ranking under a Plackett-Luce model on the implicit rewards.
@@ -22,30 +20,17 @@ import java.util.OptionalDouble;
  *
  * <p>Hyper-parameter: {@code beta} β &gt; 0, default 0.1 (DPO's default). Needs {@code ref}.
  */
-public final class PlackettLuceDpo extends ListwiseLoss {
+public final class PlackettLuceDpo extends ImplicitRewardLoss {
 
     /** The registered type name. */
     public static final String TYPE = "listmle";
 
-    private final double beta;
-
     public PlackettLuceDpo(double beta) {
-        super(TYPE, true, false);
-        this.beta = requirePositive(TYPE, "beta", beta);
-    }
-
-    public double beta() {
-        return beta;
+        super(TYPE, beta);
     }
 
     @Override
-    ListLoss loss(RankedList list) {
-        double[] r = list.implicitRewards(beta);
-        double[] dr = new double[r.length];
-        double nll = PlackettLuce.negLogLikelihood(r, list, null, dr);
-        for (int t = 0; t < dr.length; t++) {
-            dr[t] *= beta; // d r_t / d log π_θ = β
-        }
-        return new ListLoss(nll, dr, r, OptionalDouble.empty());
+    double loss(RankedList list, double[] r, double[] dr) {
+        return PlackettLuce.negLogLikelihood(r, list, null, dr);
     }
 }

@@ -57,10 +57,7 @@ public final class Pro extends ListwiseLoss {
         double[] p = list.meanLogps();
         double[] dp = new double[n];
         double rank = PlackettLuce.negLogLikelihood(p, list, rewardTemperature ? inverseTemperatures(list) : null, dp);
-        double[] grad = new double[n];
-        for (int t = 0; t < n; t++) {
-            grad[t] = dp[t] / list.tokens(t);
-        }
+        double[] grad = list.throughMeanLogps(dp);
         double coefficient = sftWeight * (n - 1) * (n - 1);
         double nll = -list.policy(0);
         grad[0] -= coefficient;

@@ -100,11 +100,6 @@ final class RankedList {
         return score[t];
     }
 
-    /** Its token count. */
-    double tokens(int t) {
-        return tokens[t];
-    }
-
     /**
      * The first rank with the same score as rank {@code t}: ranks {@code tieStart(t) .. n-1} are
      * the completions scored no higher than {@code t}, its tied peers included.
@@ -122,12 +117,21 @@ final class RankedList {
         return r;
     }
 
-    /** The length-normalised log-probs log π_θ / |y|, in rank order. */
+    /** The length-normalised log-probs p = log π_θ / |y|, in rank order. */
     double[] meanLogps() {
         double[] p = new double[policy.length];
         for (int t = 0; t < p.length; t++) {
             p[t] = policy[t] / tokens[t];
         }
         return p;
+    }
+
+    /** d/d log π_θ of a gradient {@code dp} with respect to {@link #meanLogps()}: dp_t / |y_t|. */
+    double[] throughMeanLogps(double[] dp) {
+        double[] g = new double[dp.length];
+        for (int t = 0; t < g.length; t++) {
+            g[t] = dp[t] / tokens[t];
+        }
+        return g;
     }
 }

@@ -61,10 +61,6 @@ public final class Rrhf extends ListwiseLoss {
         }
         double nll = -p[0];
         dp[0] -= sftWeight;
-        double[] grad = new double[n];
-        for (int t = 0; t < n; t++) {
-            grad[t] = dp[t] / list.tokens(t);
-        }
-        return new ListLoss(rank + sftWeight * nll, grad, p, OptionalDouble.of(nll));
+        return new ListLoss(rank + sftWeight * nll, list.throughMeanLogps(dp), p, OptionalDouble.of(nll));
     }
 }

@@ -56,6 +56,10 @@ public class PairwiseObjectiveBenchmark {
     @Setup
     public void setUp() {
         requireListMatchesRegistry();
+        if (!pairwiseTypes().contains(type)) {
+            throw new IllegalStateException("type '" + type + "' is not a registered pairwise objective that builds from "
+                    + config(type) + "; those are " + pairwiseTypes());
+        }
         objective = (PairwiseObjective) Objectives.fromJson(config(type));
         inputs = randomInputs(objective.requiresReference(), 7);
         double loss = objective.compute(inputs).loss();

@@ -29,9 +29,6 @@ public record AdvantageInput(INDArray rewards, int[] groups, INDArray mask, INDA
         if (rewards == null && tokenRewards == null) {
             throw new IllegalArgumentException("rewards is required (or tokenRewards for per-token rewards only)");
         }
-        if (rewards != null && rewards.length() == 0) {
-            throw new IllegalArgumentException("rewards is empty: a batch needs at least one completion");
-        }
         long b = rewards != null ? Inputs.batchOf(rewards, "rewards") : tokenRewards.rank() == 2 ? tokenRewards.size(0) : -1;
         groups = groups == null ? null : groups.clone();
         if (groups != null && groups.length != b) {

@@ -1,6 +1,7 @@
 package org.prefalign.algorithms.advantage;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What an advantage estimator returns.
@@ -17,5 +18,15 @@ public record Advantages(INDArray advantages, INDArray returns) {
         if (advantages == null) {
             throw new IllegalArgumentException("advantages is required");
         }
+    }
+
+    /** One advantage per completion, [B], without returns. */
+    static Advantages perCompletion(double[] advantages) {
+        return new Advantages(Nd4j.createFromArray(advantages), null);
+    }
+
+    /** Per-token advantages and returns, both [B, T]. */
+    static Advantages perToken(double[][] advantages, double[][] returns) {
+        return new Advantages(Nd4j.createFromArray(advantages), Nd4j.createFromArray(returns));
     }
 }

@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -28,14 +27,6 @@ public final class DrGrpoEstimator implements AdvantageEstimator {
 
     @Override
     public Advantages estimate(AdvantageInput in) {
-        double[] r = in.rewardValues(type());
-        double[] a = new double[r.length];
-        for (int[] g : Groups.members(in.groupIds(type()))) {
-            double mean = Groups.mean(r, g);
-            for (int i : g) {
-                a[i] = r[i] - mean;
-            }
-        }
-        return new Advantages(Nd4j.createFromArray(a), null);
+        return Advantages.perCompletion(Groups.centred(in.rewardValues(type()), in.groupIds(type())));
     }
 }

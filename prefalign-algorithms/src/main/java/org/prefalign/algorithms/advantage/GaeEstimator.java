@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.TokenLogps;
 
@@ -77,6 +76,6 @@ public final class GaeEstimator implements AdvantageEstimator {
             }
         }
         double[][] a = whiten ? TokenRewards.whiten(adv, mask) : adv;
-        return new Advantages(Nd4j.createFromArray(a), Nd4j.createFromArray(ret));
+        return Advantages.perToken(a, ret);
     }
 }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
-/** Group membership and the moments that group baselines use. */
+/** Group membership, per-group baselines and scales, and the moments they use. */
 final class Groups {
 
     private Groups() {
@@ -21,6 +22,38 @@ final class Groups {
         int g = 0;
         for (List<Integer> m : byId.values()) {
             out[g++] = m.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    /**
+     * x_i − b(g(i)): each value minus its group's baseline, {@code baseline} evaluated once per
+     * group on the indices of its members.
+     */
+    static double[] minusBaseline(double[] x, int[] ids, ToDoubleFunction<int[]> baseline) {
+        double[] out = new double[x.length];
+        for (int[] g : members(ids)) {
+            double b = baseline.applyAsDouble(g);
+            for (int i : g) {
+                out[i] = x[i] - b;
+            }
+        }
+        return out;
+    }
+
+    /** x_i − mean_{g(i)} x, the group mean as baseline. */
+    static double[] centred(double[] x, int[] ids) {
+        return minusBaseline(x, ids, g -> mean(x, g));
+    }
+
+    /** x_i / s(g(i)): each value divided by its group's scale, evaluated once per group. */
+    static double[] dividedBy(double[] x, int[] ids, ToDoubleFunction<int[]> scale) {
+        double[] out = new double[x.length];
+        for (int[] g : members(ids)) {
+            double s = scale.applyAsDouble(g);
+            for (int i : g) {
+                out[i] = x[i] / s;
+            }
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -42,15 +41,14 @@ public final class GrpoEstimator implements AdvantageEstimator {
     public Advantages estimate(AdvantageInput in) {
         double[] r = in.rewardValues(type());
         int[] ids = in.groupIds(type());
-        double batchStd = Groups.std(r, Groups.all(r.length));
-        double[] a = new double[r.length];
-        for (int[] g : Groups.members(ids)) {
-            double mean = Groups.mean(r, g);
-            double std = scaleRewards.equals("batch") ? batchStd : Groups.std(r, g);
-            for (int i : g) {
-                a[i] = scaleRewards.equals("none") ? r[i] - mean : (r[i] - mean) / (std + EPSILON);
+        double[] centred = Groups.centred(r, ids);
+        return Advantages.perCompletion(switch (scaleRewards) {
+            case "none" -> centred;
+            case "batch" -> {
+                double batchStd = Groups.std(r, Groups.all(r.length));
+                yield Groups.dividedBy(centred, ids, g -> batchStd + EPSILON);
             }
-        }
-        return new Advantages(Nd4j.createFromArray(a), null);
+            default -> Groups.dividedBy(centred, ids, g -> Groups.std(r, g) + EPSILON);
+        });
     }
 }

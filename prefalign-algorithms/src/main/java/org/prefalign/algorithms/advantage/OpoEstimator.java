@@ -1,7 +1,7 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
+import org.prefalign.algorithms.objective.TokenLogps;
 
 /**
  * OPO, on-policy RL with the optimal reward baseline (Hao et al. 2025, "On-Policy RL with Optimal
@@ -31,14 +31,8 @@ public final class OpoEstimator implements AdvantageEstimator {
     public Advantages estimate(AdvantageInput in) {
         double[] r = in.rewardValues(type());
         double[][] mask = in.maskMatrix(type());
-        double[] len = new double[r.length];
-        for (int i = 0; i < r.length; i++) {
-            for (double m : mask[i]) {
-                len[i] += m;
-            }
-        }
-        double[] a = new double[r.length];
-        for (int[] g : Groups.members(in.groupIds(type()))) {
+        double[] len = TokenLogps.tokenCounts(mask);
+        return Advantages.perCompletion(Groups.minusBaseline(r, in.groupIds(type()), g -> {
             double weighted = 0;
             double total = 0;
             for (int i : g) {
@@ -49,10 +43,7 @@ public final class OpoEstimator implements AdvantageEstimator {
                 throw new IllegalArgumentException("opo: the group of completion " + g[0] + " has no completion tokens"
                         + " (its mask rows are all zero), so its length-weighted baseline is undefined");
             }
-            for (int i : g) {
-                a[i] = r[i] - weighted / total;
-            }
-        }
-        return new Advantages(Nd4j.createFromArray(a), null);
+            return weighted / total;
+        }));
     }
 }

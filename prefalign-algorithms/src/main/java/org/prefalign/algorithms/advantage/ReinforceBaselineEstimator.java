@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -38,16 +37,9 @@ public final class ReinforceBaselineEstimator implements AdvantageEstimator {
 
     @Override
     public Advantages estimate(AdvantageInput in) {
-        double[] r = in.rewardValues(type());
+        double[] centred = Groups.centred(in.rewardValues(type()), in.groupIds(type()));
         double[][] mask = in.maskMatrix(type());
-        double[] centred = new double[r.length];
-        for (int[] g : Groups.members(in.groupIds(type()))) {
-            double mean = Groups.mean(r, g);
-            for (int i : g) {
-                centred[i] = r[i] - mean;
-            }
-        }
         double[][] g = TokenRewards.returns(TokenRewards.of(in, centred, kl, type()), mask, 1.0);
-        return new Advantages(Nd4j.createFromArray(TokenRewards.whiten(g, mask)), Nd4j.createFromArray(g));
+        return Advantages.perToken(TokenRewards.whiten(g, mask), g);
     }
 }

@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -44,6 +43,6 @@ public final class ReinforcePlusPlusEstimator implements AdvantageEstimator {
         double[][] mask = in.maskMatrix(type());
         double[] outcome = in.rewards() == null ? null : in.rewardValues(type());
         double[][] g = TokenRewards.returns(TokenRewards.of(in, outcome, kl, type()), mask, gamma);
-        return new Advantages(Nd4j.createFromArray(TokenRewards.whiten(g, mask)), Nd4j.createFromArray(g));
+        return Advantages.perToken(TokenRewards.whiten(g, mask), g);
     }
 }

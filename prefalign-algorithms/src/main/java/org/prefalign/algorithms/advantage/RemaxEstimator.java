@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.Inputs;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
@@ -40,6 +39,6 @@ public final class RemaxEstimator implements AdvantageEstimator {
         for (int i = 0; i < a.length; i++) {
             a[i] = r[i] - base[i];
         }
-        return new Advantages(Nd4j.createFromArray(a), null);
+        return Advantages.perCompletion(a);
     }
 }

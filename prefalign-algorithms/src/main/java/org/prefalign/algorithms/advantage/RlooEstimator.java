@@ -1,6 +1,5 @@
 package org.prefalign.algorithms.advantage;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 
 /**
@@ -39,6 +38,7 @@ public final class RlooEstimator implements AdvantageEstimator {
     public Advantages estimate(AdvantageInput in) {
         double[] r = in.rewardValues(type());
         double[] a = new double[r.length];
+        // the baseline leaves out the completion itself, so it is per member, not per group
         for (int[] g : Groups.members(in.groupIds(type()))) {
             if (g.length < 2) {
                 continue;
@@ -59,6 +59,6 @@ public final class RlooEstimator implements AdvantageEstimator {
                 a[i] = (a[i] - mean) / (std + GrpoEstimator.EPSILON);
             }
         }
-        return new Advantages(Nd4j.createFromArray(a), null);
+        return Advantages.perCompletion(a);
     }
 }

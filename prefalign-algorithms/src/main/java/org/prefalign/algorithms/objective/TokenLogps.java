@@ -112,6 +112,17 @@ public record TokenLogps(INDArray policy, INDArray old, INDArray ref, INDArray a
         return out;
     }
 
+    /** The completion token count n_i = Σ_t m_{i,t} of each row of a [B][T] mask. */
+    public static double[] tokenCounts(double[][] mask) {
+        double[] n = new double[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            for (double m : mask[i]) {
+                n[i] += m;
+            }
+        }
+        return n;
+    }
+
     /** This batch alone as the optimizer step: its sequences and its masked token count. */
     public StepNormalizer normalizer() {
         return new StepNormalizer(batchSize(), mask.sumNumber().doubleValue());

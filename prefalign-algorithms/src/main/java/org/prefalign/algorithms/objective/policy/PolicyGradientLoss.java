@@ -94,12 +94,7 @@ public abstract class PolicyGradientLoss implements PolicyGradientObjective {
         double[][] adv = in.advantageMatrix();
         int b = logp.length;
         int t = logp[0].length;
-        double[] tokens = new double[b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < t; j++) {
-                tokens[i] += mask[i][j];
-            }
-        }
+        double[] tokens = TokenLogps.tokenCounts(mask);
         double[] c = aggregation.sequenceWeights(tokens, step, type);
         ImportanceWeights w = ImportanceWeights.of(logp, old, mask, tokens, sequenceLevel);
 

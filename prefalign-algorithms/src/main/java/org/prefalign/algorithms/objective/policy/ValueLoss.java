@@ -65,12 +65,7 @@ public final class ValueLoss implements Objective {
         double[][] mask = TokenLogps.matrix(in.mask());
         int b = v.length;
         int t = v[0].length;
-        double[] tokens = new double[b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < t; j++) {
-                tokens[i] += mask[i][j];
-            }
-        }
+        double[] tokens = TokenLogps.tokenCounts(mask);
         double[] c = aggregation.sequenceWeights(tokens, step, type());
         double[] grad = new double[b * t];
         double[] perExample = new double[b];

@@ -34,6 +34,15 @@ public final class ObjectiveResult {
         return new Builder(loss, perExample);
     }
 
+    /** Starts a result whose loss is the contract's Σ perExample / {@code step.sequences()}. */
+    public static Builder builder(double[] perExample, StepNormalizer step) {
+        double sum = 0;
+        for (double l : perExample) {
+            sum += l;
+        }
+        return new Builder(sum / step.sequences(), perExample);
+    }
+
     /** The (micro-batch share of the) loss. */
     public double loss() {
         return loss;

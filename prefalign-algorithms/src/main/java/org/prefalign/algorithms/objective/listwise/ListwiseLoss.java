@@ -78,7 +78,6 @@ abstract class ListwiseLoss implements ListwiseObjective {
         RankedList[] lists = RankedList.of(in);
         double[] perExample = new double[lists.length];
         double[] grad = new double[lists.length * k];
-        double total = 0;
         double best = 0, worst = 0, logpBest = 0, logpWorst = 0, nll = 0;
         long pairs = 0, concordant = 0;
         boolean hasNll = false;
@@ -87,7 +86,6 @@ abstract class ListwiseLoss implements ListwiseObjective {
             int b = list.index();
             int n = list.size();
             perExample[b] = l.value();
-            total += l.value();
             for (int t = 0; t < n; t++) {
                 grad[b * k + list.column(t)] = l.gradient()[t] / step.sequences();
             }
@@ -110,7 +108,7 @@ abstract class ListwiseLoss implements ListwiseObjective {
             }
         }
         int count = lists.length;
-        ObjectiveResult.Builder out = ObjectiveResult.builder(total / step.sequences(), perExample)
+        ObjectiveResult.Builder out = ObjectiveResult.builder(perExample, step)
                 .grad("policy", grad, in.policy())
                 .metric("rewards/best", best / count)
                 .metric("rewards/worst", worst / count)

@@ -80,16 +80,14 @@ abstract class LogRatioObjective implements PairwiseObjective {
         PairLosses l = losses(r, step);
         double n = step.sequences();
         int b = r.size();
-        double sum = 0;
         double[] gChosen = new double[b];
         double[] gRejected = new double[b];
         for (int i = 0; i < b; i++) {
             requireFinite(l, r, i);
-            sum += l.value()[i];
             gChosen[i] = l.dChosen()[i] / n;
             gRejected[i] = l.dRejected()[i] / n;
         }
-        ObjectiveResult.Builder out = ObjectiveResult.builder(sum / n, l.value())
+        ObjectiveResult.Builder out = ObjectiveResult.builder(l.value(), step)
                 .grad("policyChosen", gChosen, in.policyChosen())
                 .grad("policyRejected", gRejected, in.policyRejected());
         addMetrics(out, r, in.hasReference());

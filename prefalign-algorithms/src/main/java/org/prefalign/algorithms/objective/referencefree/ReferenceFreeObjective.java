@@ -58,17 +58,15 @@ abstract class ReferenceFreeObjective implements PairwiseObjective {
                 gradChosen[i] += nllWeight * nll.gradient();
             }
         }
-        double sum = 0;
         double chosen = 0;
         double rejected = 0;
         double accuracy = 0;
         for (int i = 0; i < n; i++) {
-            sum += perExample[i];
             chosen += lp.chosen()[i];
             rejected += lp.rejected()[i];
             accuracy += lp.chosen()[i] > lp.rejected()[i] ? 1 : 0;
         }
-        ObjectiveResult.Builder b = ObjectiveResult.builder(sum / s, perExample)
+        ObjectiveResult.Builder b = ObjectiveResult.builder(perExample, step)
                 .grad("policyChosen", gradChosen, in.policyChosen())
                 .grad("policyRejected", gradRejected, in.policyRejected())
                 .metric("rewards/chosen", beta * chosen / n)

@@ -58,7 +58,6 @@ public final class BradleyTerry implements RewardObjective {
         double[] loss = new double[n];
         double[] gradChosen = new double[n];
         double[] gradRejected = new double[n];
-        double sum = 0;
         double chosenSum = 0;
         double rejectedSum = 0;
         double wins = 0;
@@ -72,14 +71,13 @@ public final class BradleyTerry implements RewardObjective {
             double dCenter = 2 * centerCoefficient * total;
             gradChosen[i] = (dLogistic + dCenter) / s;
             gradRejected[i] = (-dLogistic + dCenter) / s;
-            sum += loss[i];
             chosenSum += chosen[i];
             rejectedSum += rejected[i];
             wins += chosen[i] > rejected[i] ? 1 : 0;
             min = Math.min(min, Math.min(chosen[i], rejected[i]));
             max = Math.max(max, Math.max(chosen[i], rejected[i]));
         }
-        return ObjectiveResult.builder(sum / s, loss)
+        return ObjectiveResult.builder(loss, step)
                 .grad("chosen", gradChosen, in.chosen())
                 .grad("rejected", gradRejected, in.rejected())
                 .metric("accuracy", wins / n)

@@ -36,19 +36,17 @@ final class UnpairedResult {
         double s = step.sequences();
         double[] policy = Inputs.values(in.policy());
         double[] grad = new double[n];
-        double sum = 0;
         double[] rewardSum = new double[2];
         double[] logpSum = new double[2];
         int[] count = new int[2];
         for (int i = 0; i < n; i++) {
-            sum += loss[i];
             grad[i] = slope[i] / s;
             int c = in.desirable()[i] ? 0 : 1;
             rewardSum[c] += beta * logRatio[i];
             logpSum[c] += policy[i];
             count[c]++;
         }
-        ObjectiveResult.Builder b = ObjectiveResult.builder(sum / s, loss).grad("policy", grad, in.policy());
+        ObjectiveResult.Builder b = ObjectiveResult.builder(loss, step).grad("policy", grad, in.policy());
         String[] names = {"chosen", "rejected"};
         for (int c = 0; c < 2; c++) {
             if (count[c] > 0) {

@@ -2,8 +2,8 @@ package org.prefalign.algorithms.advantage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,10 +13,6 @@ import org.prefalign.algorithms.objective.AdvantageEstimators;
 class AdvantageEdgeCasesTest {
 
     private static final String[] GROUPED = {"grpo", "dr_grpo", "rloo", "opo", "reinforce_baseline"};
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
-    }
 
     private static AdvantageInput full(double[] rewards, int groupSize) {
         double[][] mask = new double[rewards.length][];

@@ -2,17 +2,13 @@ package org.prefalign.algorithms.objective;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ObjectiveConfigTest {
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
-    }
 
     @Test
     void readsTypedParametersWithDefaults() {

@@ -1,8 +1,8 @@
 package org.prefalign.algorithms.objective;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,10 +12,6 @@ class PairwiseLogpsTest {
 
     private static INDArray v(double... x) {
         return Nd4j.createFromArray(x);
-    }
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,6 +25,13 @@ public final class Golden {
     /** The parsed {@code objectives-public.json}. */
     public static JsonNode objectives() {
         return read("golden/objectives-public.json");
+    }
+
+    /** The cases of one section of {@code objectives-public.json}: {@code pairwise}, {@code kto}, {@code reward}. */
+    public static List<JsonNode> cases(String section) {
+        List<JsonNode> out = new ArrayList<>();
+        objectives().get(section).forEach(out::add);
+        return out;
     }
 
     /** A file under the shared directory, parsed as JSON. */

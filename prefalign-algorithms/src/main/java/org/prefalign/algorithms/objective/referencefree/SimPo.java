@@ -1,7 +1,7 @@
 package org.prefalign.algorithms.objective.referencefree;
 
-import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ChosenNll;
+import org.prefalign.algorithms.objective.LogisticLoss;
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.PairwiseLogps;

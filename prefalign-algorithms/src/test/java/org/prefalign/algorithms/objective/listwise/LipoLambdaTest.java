@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.objective.listwise.Lists.grad;
 import static org.prefalign.algorithms.objective.listwise.Lists.row;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.testing.FiniteDifference;
@@ -16,10 +15,6 @@ class LipoLambdaTest {
 
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
-    }
-
-    private static double[] grad(ObjectiveResult r) {
-        return Lists.flat(r.grad("policy"));
     }
 
     @Test
@@ -58,11 +53,9 @@ class LipoLambdaTest {
      */
     private static double averagedOverTieOrders(double[] s, double[] s0, double[] psi) {
         int n = s.length;
-        List<int[]> orders = new ArrayList<>();
-        permute(new int[n], new boolean[n], 0, orders);
         double total = 0;
         int consistent = 0;
-        for (int[] order : orders) {
+        for (int[] order : Lists.permutations(n)) {
             boolean sorted = true;
             for (int t = 1; t < n; t++) {
                 sorted &= s0[order[t - 1]] >= s0[order[t]];
@@ -86,21 +79,6 @@ class LipoLambdaTest {
             }
         }
         return total / consistent;
-    }
-
-    private static void permute(int[] p, boolean[] used, int at, List<int[]> out) {
-        if (at == p.length) {
-            out.add(p.clone());
-            return;
-        }
-        for (int i = 0; i < p.length; i++) {
-            if (!used[i]) {
-                used[i] = true;
-                p[at] = i;
-                permute(p, used, at + 1, out);
-                used[i] = false;
-            }
-        }
     }
 
     @Test

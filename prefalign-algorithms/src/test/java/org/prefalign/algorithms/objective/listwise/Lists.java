@@ -1,11 +1,14 @@
 package org.prefalign.algorithms.objective.listwise;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.Inputs;
 import org.prefalign.algorithms.objective.ListwiseLogps;
+import org.prefalign.algorithms.objective.ObjectiveResult;
 
 /** Test inputs for listwise objectives: plain double[B][K] tables turned into {@link ListwiseLogps}. */
 final class Lists {
@@ -55,6 +58,33 @@ final class Lists {
         double[][] out = new double[to - from][];
         System.arraycopy(all, from, out, 0, to - from);
         return Nd4j.createFromArray(out);
+    }
+
+    /** d loss / d policy of a result, flat [B·K]. */
+    static double[] grad(ObjectiveResult r) {
+        return flat(r.grad("policy"));
+    }
+
+    /** Every permutation of 0..n-1. */
+    static List<int[]> permutations(int n) {
+        List<int[]> out = new ArrayList<>();
+        permute(new int[n], new boolean[n], 0, out);
+        return out;
+    }
+
+    private static void permute(int[] p, boolean[] used, int at, List<int[]> out) {
+        if (at == p.length) {
+            out.add(p.clone());
+            return;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (!used[i]) {
+                used[i] = true;
+                p[at] = i;
+                permute(p, used, at + 1, out);
+                used[i] = false;
+            }
+        }
     }
 
     /** A flat copy of a [B, K] array. */

@@ -3,6 +3,7 @@ package org.prefalign.algorithms.objective.listwise;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.objective.listwise.Lists.grad;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +28,6 @@ class ListwiseContractTest {
                 "{\"type\": \"pro\", \"sft_weight\": 0.2, \"reward_temperature\": false}",
                 "{\"type\": \"rrhf\", \"sft_weight\": 1.0}",
                 "{\"type\": \"rrhf\", \"sft_weight\": 0.0}");
-    }
-
-    private static double[] grad(ObjectiveResult r) {
-        return Lists.flat(r.grad("policy"));
     }
 
     @ParameterizedTest

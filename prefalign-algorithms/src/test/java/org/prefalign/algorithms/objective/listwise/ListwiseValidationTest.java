@@ -1,9 +1,9 @@
 package org.prefalign.algorithms.objective.listwise;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prefalign.algorithms.objective.listwise.Lists.row;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,10 +12,6 @@ import org.prefalign.algorithms.objective.Objectives;
 
 /** Bad inputs and hyper-parameters fail with messages that name them. */
 class ListwiseValidationTest {
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
-    }
 
     private static final double[][] P = {{-1, -2, -3}, {-4, -5, -6}};
     private static final double[][] S = {{1, 0, 2}, {0, 1, 2}};

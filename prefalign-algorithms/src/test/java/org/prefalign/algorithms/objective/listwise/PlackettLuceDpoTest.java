@@ -3,41 +3,14 @@ package org.prefalign.algorithms.objective.listwise;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.objective.listwise.Lists.grad;
 import static org.prefalign.algorithms.objective.listwise.Lists.row;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ListwiseLogps;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 
 class PlackettLuceDpoTest {
-
-    private static double[] grad(ObjectiveResult r) {
-        return Lists.flat(r.grad("policy"));
-    }
-
-    /** Every permutation of 0..n-1. */
-    private static List<int[]> permutations(int n) {
-        List<int[]> out = new ArrayList<>();
-        permute(new int[n], new boolean[n], 0, out);
-        return out;
-    }
-
-    private static void permute(int[] p, boolean[] used, int at, List<int[]> out) {
-        if (at == p.length) {
-            out.add(p.clone());
-            return;
-        }
-        for (int i = 0; i < p.length; i++) {
-            if (!used[i]) {
-                used[i] = true;
-                p[at] = i;
-                permute(p, used, at + 1, out);
-                used[i] = false;
-            }
-        }
-    }
 
     /** The unnormalised Plackett-Luce weight of ranking {@code order}: Π_t w_(t) / Σ_{i ≥ t} w_(i). */
     private static double plWeight(double[] w, int[] order) {
@@ -67,10 +40,11 @@ class PlackettLuceDpoTest {
                 w[i] = Math.exp(beta * (p[i] - r[i]));
             }
             double z = 0;
-            for (int[] order : permutations(k)) {
+            for (int[] order : Lists.permutations(k)) {
                 z += plWeight(w, order);
             }
-            assertEquals(1.0, z, 1e-12, "Plackett-Luce is a distribution over the " + permutations(k).size() + " rankings");
+            assertEquals(1.0, z, 1e-12,
+                    "Plackett-Luce is a distribution over the " + Lists.permutations(k).size() + " rankings");
             int[] sorted = k == 3 ? new int[] {1, 0, 2} : new int[] {1, 3, 0, 2};
             double expected = -Math.log(plWeight(w, sorted) / z);
             double loss = new PlackettLuceDpo(beta).compute(Lists.of(row(p), row(r), row(s), null, null)).loss();

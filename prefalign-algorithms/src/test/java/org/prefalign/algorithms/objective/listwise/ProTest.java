@@ -2,16 +2,13 @@ package org.prefalign.algorithms.objective.listwise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.prefalign.algorithms.objective.listwise.Lists.grad;
 import static org.prefalign.algorithms.objective.listwise.Lists.row;
 
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 
 class ProTest {
-
-    private static double[] grad(ObjectiveResult r) {
-        return Lists.flat(r.grad("policy"));
-    }
 
     // three completions, already in score order 3 ≻ 1 ≻ 0; p = π/|y| = (−2, −1.5, −3)
     private static final double[] POLICY = {-8.0, -9.0, -15.0};

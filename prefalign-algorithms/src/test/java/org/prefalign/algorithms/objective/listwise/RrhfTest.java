@@ -2,16 +2,13 @@ package org.prefalign.algorithms.objective.listwise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.prefalign.algorithms.objective.listwise.Lists.grad;
 import static org.prefalign.algorithms.objective.listwise.Lists.row;
 
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 
 class RrhfTest {
-
-    private static double[] grad(ObjectiveResult r) {
-        return Lists.flat(r.grad("policy"));
-    }
 
     @Test
     void handComputedFourCompletions() {

@@ -13,6 +13,8 @@ import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
+import org.prefalign.algorithms.testing.Pairs;
+import org.prefalign.algorithms.testing.Vectors;
 
 /**
  * Gradient accumulation: two micro-batches given the whole step's normaliser sum to the one-batch
@@ -47,9 +49,10 @@ class PairwiseAccumulationTest {
         ObjectiveResult first = Objectives.pairwise(config).compute(all.slice(0, 5).logps(), step);
         ObjectiveResult second = Objectives.pairwise(config).compute(all.slice(5, 12).logps(), step);
         assertEquals(whole.loss(), first.loss() + second.loss(), 1e-14, config + " loss");
-        double[] split = Pairs.concat(
-                Pairs.concat(Inputs.values(first.grad("policyChosen")), Inputs.values(second.grad("policyChosen"))),
-                Pairs.concat(Inputs.values(first.grad("policyRejected")), Inputs.values(second.grad("policyRejected"))));
+        double[] split = Vectors.concat(
+                Vectors.concat(Inputs.values(first.grad("policyChosen")), Inputs.values(second.grad("policyChosen"))),
+                Vectors.concat(Inputs.values(first.grad("policyRejected")),
+                        Inputs.values(second.grad("policyRejected"))));
         assertArrayEquals(Pairs.policyGradient(whole), split, 1e-15, config + " gradients");
         if (config.contains("sft")) {
             // the NLL is a batch-level term that a micro-batch's pairs share equally, so only the sums add up
@@ -58,7 +61,7 @@ class PairwiseAccumulationTest {
                     config + " per-example sums");
         } else {
             assertArrayEquals(Inputs.values(whole.perExample()),
-                    Pairs.concat(Inputs.values(first.perExample()), Inputs.values(second.perExample())), 1e-13,
+                    Vectors.concat(Inputs.values(first.perExample()), Inputs.values(second.perExample())), 1e-13,
                     config + " per-example losses");
         }
     }

@@ -13,6 +13,7 @@ import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.testing.FiniteDifference;
+import org.prefalign.algorithms.testing.Pairs;
 
 /**
  * Central finite differences of {@code loss()} against the analytic gradients, in double, for every

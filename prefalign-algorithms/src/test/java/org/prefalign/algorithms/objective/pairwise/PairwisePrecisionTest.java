@@ -10,6 +10,7 @@ import org.prefalign.algorithms.objective.Inputs;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseLogps;
+import org.prefalign.algorithms.testing.Pairs;
 
 /** float32 inputs give float32 gradients that agree with the double computation. */
 class PairwisePrecisionTest {

@@ -13,6 +13,8 @@ import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseLogps;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
+import org.prefalign.algorithms.testing.Pairs;
+import org.prefalign.algorithms.testing.Vectors;
 
 /**
  * Reference values computed in the test from each formula written differently from the code
@@ -286,7 +288,7 @@ class PairwiseReferenceValuesTest {
                 "aot_unpaired", "apo_zero", "apo_down", "discopop"}) {
             String cfg = "{\"type\": \"" + t + "\", \"beta\": 1.0" + (t.equals("exo_pair") ? ", \"label_smoothing\": 0.01" : "") + "}";
             ObjectiveResult r = Objectives.pairwise(cfg).compute(pairs(pc, pr, ref, ref));
-            for (double v : Pairs.concat(Inputs.values(r.perExample()), Pairs.policyGradient(r))) {
+            for (double v : Vectors.concat(Inputs.values(r.perExample()), Pairs.policyGradient(r))) {
                 assertTrue(Double.isFinite(v), cfg + ": " + r);
             }
         }

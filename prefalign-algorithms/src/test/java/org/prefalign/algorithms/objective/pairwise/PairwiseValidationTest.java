@@ -3,6 +3,7 @@ package org.prefalign.algorithms.objective.pairwise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,8 +30,8 @@ class PairwiseValidationTest {
         return "{\"type\": \"" + type + "\"" + needed + extra + "}";
     }
 
-    private static String message(String json) {
-        return assertThrows(IllegalArgumentException.class, () -> Objectives.pairwise(json), json).getMessage();
+    private static String configMessage(String json) {
+        return message(() -> Objectives.pairwise(json), json);
     }
 
     private static void assertMentions(String message, String... parts) {
@@ -43,55 +44,55 @@ class PairwiseValidationTest {
     void betaMustBePositiveForEveryType() {
         for (String t : types()) {
             for (String beta : new String[] {"0", "-0.1"}) {
-                assertMentions(message(config(t, ", \"beta\": " + beta)), "'" + t + "'", "'beta'", "> 0");
+                assertMentions(configMessage(config(t, ", \"beta\": " + beta)), "'" + t + "'", "'beta'", "> 0");
             }
         }
-        assertMentions(message("{\"loss_type\": [\"sigmoid\", \"sft\"], \"beta\": 0}"), "'beta'", "> 0");
+        assertMentions(configMessage("{\"loss_type\": [\"sigmoid\", \"sft\"], \"beta\": 0}"), "'beta'", "> 0");
     }
 
     @Test
     void labelSmoothingMustBeAFlipRateBelowOneHalf() {
         for (String t : new String[] {"sigmoid", "robust", "aot", "aot_unpaired"}) {
             for (String eps : new String[] {"-0.1", "0.5", "0.7"}) {
-                assertMentions(message(config(t, ", \"label_smoothing\": " + eps)), "'label_smoothing'", "[0.0, 0.5)");
+                assertMentions(configMessage(config(t, ", \"label_smoothing\": " + eps)), "'label_smoothing'", "[0.0, 0.5)");
             }
         }
     }
 
     @Test
     void exoPairNeedsAPositiveLabelSmoothingAsTrlDoes() {
-        assertMentions(message("{\"type\": \"exo_pair\"}"), "'label_smoothing'", "(0.0, 1.0)", "got 0.0");
-        assertMentions(message("{\"type\": \"exo_pair\", \"label_smoothing\": 1.0}"), "'label_smoothing'", "(0.0, 1.0)");
+        assertMentions(configMessage("{\"type\": \"exo_pair\"}"), "'label_smoothing'", "(0.0, 1.0)", "got 0.0");
+        assertMentions(configMessage("{\"type\": \"exo_pair\", \"label_smoothing\": 1.0}"), "'label_smoothing'", "(0.0, 1.0)");
     }
 
     @Test
     void fDivergenceTypeMustBeOneOfTrls() {
-        assertMentions(message("{\"type\": \"sigmoid\", \"f_divergence_type\": \"kl\"}"), "'f_divergence_type'",
+        assertMentions(configMessage("{\"type\": \"sigmoid\", \"f_divergence_type\": \"kl\"}"), "'f_divergence_type'",
                 "reverse_kl, forward_kl, js_divergence, alpha_divergence", "kl");
         // the coefficient only belongs with the alpha divergence
-        assertMentions(message("{\"type\": \"sigmoid\", \"f_alpha_divergence_coef\": 0.3}"), "unknown parameter",
+        assertMentions(configMessage("{\"type\": \"sigmoid\", \"f_alpha_divergence_coef\": 0.3}"), "unknown parameter",
                 "f_alpha_divergence_coef");
         // types that TRL computes from plain log-ratios do not take a divergence
-        assertMentions(message("{\"type\": \"aot\", \"f_divergence_type\": \"forward_kl\"}"), "unknown parameter",
+        assertMentions(configMessage("{\"type\": \"aot\", \"f_divergence_type\": \"forward_kl\"}"), "unknown parameter",
                 "f_divergence_type");
     }
 
     @Test
     void otherHyperParameters() {
-        assertMentions(message("{\"type\": \"discopop\", \"discopop_tau\": 0}"), "'discopop_tau'", "> 0");
-        assertMentions(message("{\"type\": \"hinge\", \"label_smoothing\": 0.1}"), "unknown parameter", "label_smoothing");
+        assertMentions(configMessage("{\"type\": \"discopop\", \"discopop_tau\": 0}"), "'discopop_tau'", "> 0");
+        assertMentions(configMessage("{\"type\": \"hinge\", \"label_smoothing\": 0.1}"), "unknown parameter", "label_smoothing");
         // TRL at f2cd577 no longer has reference_free
-        assertMentions(message("{\"type\": \"sigmoid\", \"reference_free\": true}"), "unknown parameter", "reference_free");
+        assertMentions(configMessage("{\"type\": \"sigmoid\", \"reference_free\": true}"), "unknown parameter", "reference_free");
     }
 
     @Test
     void combinedLossNeedsOneWeightPerType() {
-        assertMentions(message("{\"loss_type\": [\"sigmoid\", \"bco_pair\", \"sft\"], \"loss_weights\": [0.8, 0.2]}"),
+        assertMentions(configMessage("{\"loss_type\": [\"sigmoid\", \"bco_pair\", \"sft\"], \"loss_weights\": [0.8, 0.2]}"),
                 "'loss_weights'", "3 weights", "[0.8, 0.2]");
-        assertMentions(message("{\"loss_type\": []}"), "'loss_type'", "non-empty");
-        assertMentions(message("{\"loss_type\": [\"sigmoid\", \"nope\"]}"), "unknown type 'nope'");
-        assertMentions(message("{\"loss_type\": [\"sigmoid\", \"combined\"]}"), "'loss_type'", "'combined'");
-        assertMentions(message("{\"loss_type\": [\"sigmoid\", \"sft\"], \"loss_weights\": [1, \"x\"]}"),
+        assertMentions(configMessage("{\"loss_type\": []}"), "'loss_type'", "non-empty");
+        assertMentions(configMessage("{\"loss_type\": [\"sigmoid\", \"nope\"]}"), "unknown type 'nope'");
+        assertMentions(configMessage("{\"loss_type\": [\"sigmoid\", \"combined\"]}"), "'loss_type'", "'combined'");
+        assertMentions(configMessage("{\"loss_type\": [\"sigmoid\", \"sft\"], \"loss_weights\": [1, \"x\"]}"),
                 "'loss_weights[1]'", "a finite number");
     }
 
@@ -107,12 +108,12 @@ class PairwiseValidationTest {
                 continue;
             }
             assertTrue(o.requiresReference(), t);
-            String m = assertThrows(IllegalArgumentException.class, () -> o.compute(free)).getMessage();
+            String m = message(() -> o.compute(free));
             assertMentions(m, "'" + t + "'", "refChosen", "refRejected", "required");
         }
         PairwiseObjective mixed = Objectives.pairwise("{\"loss_type\": [\"sft\", \"sigmoid\"]}");
         assertTrue(mixed.requiresReference());
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> mixed.compute(free)).getMessage(), "'sigmoid'",
+        assertMentions(message(() -> mixed.compute(free)), "'sigmoid'",
                 "refChosen");
     }
 
@@ -122,7 +123,7 @@ class PairwiseValidationTest {
                 Nd4j.createFromArray(-3.5), Nd4j.createFromArray(-4.0), null, null);
         for (String t : new String[] {"ipo", "sigmoid_norm", "sft"}) {
             PairwiseObjective o = Objectives.pairwise(config(t, ""));
-            assertMentions(assertThrows(IllegalArgumentException.class, () -> o.compute(noTokens)).getMessage(),
+            assertMentions(message(() -> o.compute(noTokens)),
                     "'" + t + "'", "chosenTokens", "rejectedTokens", "> 0");
         }
         // the others do not
@@ -144,7 +145,6 @@ class PairwiseValidationTest {
     void aStepNormalizerIsRequired() {
         PairwiseLogps in = new PairwiseLogps(Nd4j.createFromArray(-3.0), Nd4j.createFromArray(-5.0),
                 Nd4j.createFromArray(-3.5), Nd4j.createFromArray(-4.0), null, null);
-        assertMentions(assertThrows(IllegalArgumentException.class,
-                () -> Objectives.pairwise("{\"type\": \"sigmoid\"}").compute(in, null)).getMessage(), "step");
+        assertMentions(message(() -> Objectives.pairwise("{\"type\": \"sigmoid\"}").compute(in, null)), "step");
     }
 }

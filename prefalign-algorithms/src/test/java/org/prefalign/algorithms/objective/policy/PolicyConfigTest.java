@@ -3,6 +3,7 @@ package org.prefalign.algorithms.objective.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,10 +13,6 @@ import org.prefalign.algorithms.objective.TokenLogps;
 
 /** Defaults as TRL sets them, and every bad config or input fails with a message naming it. */
 class PolicyConfigTest {
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
-    }
 
     @Test
     void defaultsFollowTrl() {

@@ -1,8 +1,8 @@
 package org.prefalign.algorithms.objective.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,17 +72,15 @@ class ValueLossTest {
 
     @Test
     void badInputIsNamed() {
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.fromJson("{\"type\": \"value\", \"cliprange_value\": -0.1}")).getMessage();
+        String m = message(() -> Objectives.fromJson("{\"type\": \"value\", \"cliprange_value\": -0.1}"));
         assertTrue(m.contains("'cliprange_value'") && m.contains("> 0"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.fromJson("{\"type\": \"value\", \"vf_coeff\": 0.1}")).getMessage();
+        m = message(() -> Objectives.fromJson("{\"type\": \"value\", \"vf_coeff\": 0.1}"));
         assertTrue(m.contains("vf_coeff"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new ValueTargets(Fixture.m(V), null, Fixture.m(RET),
-                Nd4j.zeros(2, 4))).getMessage();
+        m = message(() -> new ValueTargets(Fixture.m(V), null, Fixture.m(RET),
+                Nd4j.zeros(2, 4)));
         assertTrue(m.contains("mask is all zero"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new ValueTargets(Fixture.m(V), null,
-                Nd4j.zeros(2, 3), Fixture.m(MASK))).getMessage();
+        m = message(() -> new ValueTargets(Fixture.m(V), null,
+                Nd4j.zeros(2, 3), Fixture.m(MASK)));
         assertTrue(m.contains("returns has shape"), m);
     }
 }

@@ -2,15 +2,18 @@ package org.prefalign.algorithms.objective.referencefree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertClose;
 
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.testing.FiniteDifference;
+import org.prefalign.algorithms.testing.Pairs;
 
 /** What every reference-free objective owes the contract: exact gradients, exact accumulation, float32. */
 class ReferenceFreeContractTest {
@@ -30,28 +33,29 @@ class ReferenceFreeContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void gradientsMatchFiniteDifferences(String json) {
-        PairwiseObjective o = Pairs.objective(json);
+        PairwiseObjective o = Objectives.pairwise(json);
         for (long seed = 1; seed <= 3; seed++) {
-            Pairs p = Pairs.random(seed, 9);
+            Pairs p = Pairs.randomReferenceFree(seed, 9);
             ObjectiveResult r = o.compute(p.logps());
-            FiniteDifference.check(json + " seed " + seed, x -> o.compute(p.with(x).logps()).loss(), p.flat(), p.grad(r), 1e-9);
+            FiniteDifference.check(json + " seed " + seed, x -> o.compute(p.withPolicy(x).logps()).loss(), p.policy(),
+                    Pairs.policyGradient(r), 1e-9);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void lossIsTheSumOfPerExampleOverTheStep(String json) {
-        Pairs p = Pairs.random(4, 7);
-        StepNormalizer step = Pairs.step(20, 3 * p.chosenTokenSum());
-        ObjectiveResult r = Pairs.objective(json).compute(p.logps(), step);
+        Pairs p = Pairs.randomReferenceFree(4, 7);
+        StepNormalizer step = new StepNormalizer(20, 3 * p.chosenTokenSum());
+        ObjectiveResult r = Objectives.pairwise(json).compute(p.logps(), step);
         assertEquals(r.perExample().sumNumber().doubleValue() / 20, r.loss(), 1e-12 * Math.abs(r.loss()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void twoMicroBatchesWithTheStepNormalizerEqualOneBatch(String json) {
-        PairwiseObjective o = Pairs.objective(json);
-        Pairs p = Pairs.random(5, 12);
+        PairwiseObjective o = Objectives.pairwise(json);
+        Pairs p = Pairs.randomReferenceFree(5, 12);
         ObjectiveResult whole = o.compute(p.logps());
         StepNormalizer step = p.logps().normalizer();
         Pairs a = p.slice(0, 5);
@@ -59,7 +63,8 @@ class ReferenceFreeContractTest {
         ObjectiveResult ra = o.compute(a.logps(), step);
         ObjectiveResult rb = o.compute(b.logps(), step);
         assertEquals(whole.loss(), ra.loss() + rb.loss(), 1e-13 * Math.abs(whole.loss()));
-        Pairs.assertClose(json + " gradients", p.grad(whole), mergeGrads(a.grad(ra), b.grad(rb), 5, 7), 1e-13);
+        assertClose(json + " gradients", Pairs.policyGradient(whole),
+                mergeGrads(Pairs.policyGradient(ra), Pairs.policyGradient(rb), 5, 7), 1e-13);
     }
 
     /** Micro-batch gradients [chosen_a, rejected_a], [chosen_b, rejected_b] as [chosen_a, chosen_b, rejected_a, rejected_b]. */
@@ -75,22 +80,22 @@ class ReferenceFreeContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void float32InputsGiveFloat32GradientsCloseToDouble(String json) {
-        PairwiseObjective o = Pairs.objective(json);
-        Pairs p = Pairs.random(6, 10);
+        PairwiseObjective o = Objectives.pairwise(json);
+        Pairs p = Pairs.randomReferenceFree(6, 10);
         ObjectiveResult d = o.compute(p.logps());
         ObjectiveResult f = o.compute(p.logps(DataType.FLOAT));
         assertEquals(DataType.FLOAT, f.grad("policyChosen").dataType());
         assertEquals(DataType.FLOAT, f.grad("policyRejected").dataType());
         assertEquals(d.loss(), f.loss(), 1e-5 * Math.max(1, Math.abs(d.loss())));
-        Pairs.assertClose(json + " float32 gradients", p.grad(d), p.grad(f), 1e-5);
+        assertClose(json + " float32 gradients", Pairs.policyGradient(d), Pairs.policyGradient(f), 1e-5);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void isReferenceFreeAndLogsTrlMetrics(String json) {
-        PairwiseObjective o = Pairs.objective(json);
+        PairwiseObjective o = Objectives.pairwise(json);
         assertFalse(o.requiresReference());
-        ObjectiveResult r = o.compute(Pairs.random(7, 4).logps());
+        ObjectiveResult r = o.compute(Pairs.randomReferenceFree(7, 4).logps());
         for (String m : List.of("rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins",
                 "logps/chosen", "logps/rejected")) {
             assertEquals(true, r.metrics().containsKey(m), json + " logs " + m);

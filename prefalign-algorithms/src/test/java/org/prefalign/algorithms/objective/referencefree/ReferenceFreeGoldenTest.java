@@ -2,10 +2,11 @@ package org.prefalign.algorithms.objective.referencefree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertRelative;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.prefalign.algorithms.objective.ObjectiveResult;
@@ -17,14 +18,8 @@ import org.prefalign.algorithms.testing.Golden;
 class ReferenceFreeGoldenTest {
 
     static List<JsonNode> cases() {
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode c : Golden.objectives().get("pairwise")) {
-            String type = c.get("config").get("type").asText();
-            if (type.equals("simpo") || type.equals("orpo")) {
-                out.add(c);
-            }
-        }
-        return out;
+        return Golden.cases("pairwise").stream()
+                .filter(c -> Set.of("simpo", "orpo").contains(c.get("config").get("type").asText())).toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -37,10 +32,11 @@ class ReferenceFreeGoldenTest {
         ObjectiveResult r = Objectives.pairwise(c.get("config").toString()).compute(in);
         String what = c.get("config").toString();
         assertEquals(c.get("loss").asDouble(), r.loss(), 1e-10 * Math.max(1, Math.abs(c.get("loss").asDouble())), what);
-        Pairs.assertRelative(what + " per_example", Golden.doubles(c.get("per_example")), r.perExample().toDoubleVector(), 1e-10);
-        Pairs.assertRelative(what + " grad_policy_chosen", Golden.doubles(c.get("grad_policy_chosen")),
+        assertRelative(what + " per_example", Golden.doubles(c.get("per_example")), r.perExample().toDoubleVector(),
+                1e-10);
+        assertRelative(what + " grad_policy_chosen", Golden.doubles(c.get("grad_policy_chosen")),
                 r.grad("policyChosen").toDoubleVector(), 1e-10);
-        Pairs.assertRelative(what + " grad_policy_rejected", Golden.doubles(c.get("grad_policy_rejected")),
+        assertRelative(what + " grad_policy_rejected", Golden.doubles(c.get("grad_policy_rejected")),
                 r.grad("policyRejected").toDoubleVector(), 1e-10);
     }
 

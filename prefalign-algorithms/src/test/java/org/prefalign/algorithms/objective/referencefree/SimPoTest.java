@@ -2,21 +2,24 @@ package org.prefalign.algorithms.objective.referencefree;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.Objectives;
 import org.prefalign.algorithms.objective.PairwiseLogps;
+import org.prefalign.algorithms.testing.Pairs;
 
 class SimPoTest {
 
     @Test
     void oneWorkedPair() {
         // avg_w = −6/3 = −2, avg_l = −12/4 = −3, z = 2·(−2 + 3) − 0.5 = 1.5
-        Pairs p = new Pairs(new double[] {-6}, new double[] {-12}, new double[] {3}, new double[] {4});
-        ObjectiveResult r = Pairs.objective("{\"type\": \"simpo\", \"beta\": 2, \"simpo_gamma\": 0.5}").compute(p.logps());
+        Pairs p = Pairs.referenceFree(new double[] {-6}, new double[] {-12}, new double[] {3}, new double[] {4});
+        ObjectiveResult r = Objectives.pairwise("{\"type\": \"simpo\", \"beta\": 2, \"simpo_gamma\": 0.5}")
+                .compute(p.logps());
         assertEquals(0.20141327798275246, r.loss(), 1e-15); // log(1 + e^−1.5)
         assertEquals(-0.12161701587090423, r.grad("policyChosen").getDouble(0), 1e-15); // −σ(−1.5)·β/3
         assertEquals(0.09121276190317817, r.grad("policyRejected").getDouble(0), 1e-15); // σ(−1.5)·β/4
@@ -31,18 +34,19 @@ class SimPoTest {
         double gamma = 1.2;
         double eps = 0.15;
         double alpha = 0.7;
-        Pairs p = Pairs.random(21, 8);
-        ObjectiveResult r = Pairs.objective("{\"type\": \"simpo\", \"beta\": 2.5, \"simpo_gamma\": 1.2, "
+        Pairs p = Pairs.randomReferenceFree(21, 8);
+        ObjectiveResult r = Objectives.pairwise("{\"type\": \"simpo\", \"beta\": 2.5, \"simpo_gamma\": 1.2, "
                 + "\"label_smoothing\": 0.15, \"cpo_alpha\": 0.7}").compute(p.logps());
         int n = p.size();
         double nll = 0;
         for (int i = 0; i < n; i++) {
-            nll -= p.chosen()[i];
+            nll -= p.policyChosen()[i];
         }
         nll /= p.chosenTokenSum();
         double mean = 0;
         for (int i = 0; i < n; i++) {
-            double z = beta * (p.chosen()[i] / p.chosenTokens()[i] - p.rejected()[i] / p.rejectedTokens()[i]) - gamma;
+            double z = beta * (p.policyChosen()[i] / p.chosenTokens()[i]
+                    - p.policyRejected()[i] / p.rejectedTokens()[i]) - gamma;
             double expected = (1 - eps) * Math.log(1 + Math.exp(-z)) + eps * Math.log(1 + Math.exp(z));
             mean += expected / n;
             assertEquals(expected + alpha * nll, r.perExample().getDouble(i), 1e-12);
@@ -57,8 +61,9 @@ class SimPoTest {
 
     @Test
     void hugeMarginsStayFinite() {
-        Pairs p = new Pairs(new double[] {-1, -2000}, new double[] {-2000, -1}, new double[] {1, 1}, new double[] {1, 1});
-        ObjectiveResult r = Pairs.objective("{\"type\": \"simpo\", \"beta\": 10}").compute(p.logps());
+        Pairs p = Pairs.referenceFree(new double[] {-1, -2000}, new double[] {-2000, -1}, new double[] {1, 1},
+                new double[] {1, 1});
+        ObjectiveResult r = Objectives.pairwise("{\"type\": \"simpo\", \"beta\": 10}").compute(p.logps());
         assertEquals(0.0, r.perExample().getDouble(0), 0.0);
         assertEquals(10 * 1999 + 0.5, r.perExample().getDouble(1), 1e-9);
         assertEquals(-10 / 2.0, r.grad("policyChosen").getDouble(1), 1e-12);
@@ -68,8 +73,7 @@ class SimPoTest {
     @Test
     void needsTokenCounts() {
         PairwiseLogps noTokens = PairwiseLogps.referenceFree(Nd4j.createFromArray(-1.0), Nd4j.createFromArray(-2.0), null, null);
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Pairs.objective("{\"type\": \"simpo\"}").compute(noTokens)).getMessage();
+        String m = message(() -> Objectives.pairwise("{\"type\": \"simpo\"}").compute(noTokens));
         assertTrue(m.contains("simpo") && m.contains("chosenTokens"), m);
     }
 }

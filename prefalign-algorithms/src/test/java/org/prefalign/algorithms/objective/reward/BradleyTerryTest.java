@@ -2,11 +2,11 @@ package org.prefalign.algorithms.objective.reward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertRelative;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.Objectives;
@@ -24,13 +23,12 @@ import org.prefalign.algorithms.objective.RewardScores;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.testing.FiniteDifference;
 import org.prefalign.algorithms.testing.Golden;
+import org.prefalign.algorithms.testing.Vectors;
 
 class BradleyTerryTest {
 
     static List<JsonNode> golden() {
-        List<JsonNode> out = new ArrayList<>();
-        Golden.objectives().get("reward").forEach(out::add);
-        return out;
+        return Golden.cases("reward");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -41,8 +39,9 @@ class BradleyTerryTest {
                 m == null || m.isNull() ? null : Golden.vector(m));
         ObjectiveResult r = Objectives.reward(c.get("config").toString()).compute(in);
         assertEquals(c.get("loss").asDouble(), r.loss(), 1e-10 * Math.abs(c.get("loss").asDouble()));
-        assertRelative(Golden.doubles(c.get("grad_chosen")), r.grad("chosen").toDoubleVector(), 1e-10);
-        assertRelative(Golden.doubles(c.get("grad_rejected")), r.grad("rejected").toDoubleVector(), 1e-10);
+        assertRelative("grad_chosen", Golden.doubles(c.get("grad_chosen")), r.grad("chosen").toDoubleVector(), 1e-10);
+        assertRelative("grad_rejected", Golden.doubles(c.get("grad_rejected")), r.grad("rejected").toDoubleVector(),
+                1e-10);
         assertEquals(2, golden().size());
     }
 
@@ -71,10 +70,10 @@ class BradleyTerryTest {
         for (long seed = 4; seed <= 6; seed++) {
             double[][] s = random(seed, 8, seed % 2 == 0);
             ObjectiveResult r = o.compute(scores(s, DataType.DOUBLE));
-            double[] x = concat(s[0], s[1]);
+            double[] x = Vectors.concat(s[0], s[1]);
             FiniteDifference.check("bradley_terry c=" + c + " seed " + seed, v -> o.compute(scores(new double[][] {
                 Arrays.copyOfRange(v, 0, 8), Arrays.copyOfRange(v, 8, 16), s[2]}, DataType.DOUBLE)).loss(),
-                    x, concat(r.grad("chosen").toDoubleVector(), r.grad("rejected").toDoubleVector()), 1e-9);
+                    x, Vectors.concat(r.grad("chosen").toDoubleVector(), r.grad("rejected").toDoubleVector()), 1e-9);
         }
     }
 
@@ -87,10 +86,10 @@ class BradleyTerryTest {
         ObjectiveResult a = o.compute(scores(slice(s, 0, 5), DataType.DOUBLE), step);
         ObjectiveResult b = o.compute(scores(slice(s, 5, 12), DataType.DOUBLE), step);
         assertEquals(whole.loss(), a.loss() + b.loss(), 1e-14 * whole.loss());
-        assertRelative(whole.grad("chosen").toDoubleVector(),
-                concat(a.grad("chosen").toDoubleVector(), b.grad("chosen").toDoubleVector()), 1e-14);
-        assertRelative(whole.grad("rejected").toDoubleVector(),
-                concat(a.grad("rejected").toDoubleVector(), b.grad("rejected").toDoubleVector()), 1e-14);
+        assertRelative("chosen", whole.grad("chosen").toDoubleVector(),
+                Vectors.concat(a.grad("chosen").toDoubleVector(), b.grad("chosen").toDoubleVector()), 1e-14);
+        assertRelative("rejected", whole.grad("rejected").toDoubleVector(),
+                Vectors.concat(a.grad("rejected").toDoubleVector(), b.grad("rejected").toDoubleVector()), 1e-14);
     }
 
     @Test
@@ -136,20 +135,17 @@ class BradleyTerryTest {
     void badConfigsAndInputsAreRejectedByName() {
         assertInstanceOf(BradleyTerry.class, Objectives.reward("{\"type\": \"bradley_terry\"}"));
         assertEquals("objective 'bradley_terry': 'center_rewards_coefficient' must be >= 0, got -0.01",
-                assertThrows(IllegalArgumentException.class,
-                        () -> Objectives.reward("{\"type\": \"bradley_terry\", \"center_rewards_coefficient\": -0.01}"))
-                        .getMessage());
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.reward("{\"type\": \"bradley_terry\", \"beta\": 0.1}")).getMessage();
+                message(() -> Objectives.reward("{\"type\": \"bradley_terry\", \"center_rewards_coefficient\": -0.01}")));
+        String m = message(() -> Objectives.reward("{\"type\": \"bradley_terry\", \"beta\": 0.1}"));
         assertTrue(m.contains("unknown parameter") && m.contains("beta"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new RewardScores(Nd4j.createFromArray(1.0, 2.0),
-                Nd4j.createFromArray(1.0, 2.0), Nd4j.createFromArray(0.5, Double.NaN))).getMessage();
+        m = message(() -> new RewardScores(Nd4j.createFromArray(1.0, 2.0),
+                Nd4j.createFromArray(1.0, 2.0), Nd4j.createFromArray(0.5, Double.NaN)));
         assertTrue(m.contains("margin") && m.contains("finite"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> RewardScores.of(Nd4j.createFromArray(1.0, 2.0),
-                Nd4j.createFromArray(1.0))).getMessage();
+        m = message(() -> RewardScores.of(Nd4j.createFromArray(1.0, 2.0),
+                Nd4j.createFromArray(1.0)));
         assertTrue(m.contains("rejected") && m.contains("batch has 2"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> RewardScores.of(Nd4j.createFromArray(new double[0]),
-                Nd4j.createFromArray(new double[0]))).getMessage();
+        m = message(() -> RewardScores.of(Nd4j.createFromArray(new double[0]),
+                Nd4j.createFromArray(new double[0])));
         assertTrue(m.contains("chosen"), m);
     }
 
@@ -170,28 +166,11 @@ class BradleyTerryTest {
     }
 
     private static RewardScores scores(double[][] s, DataType type) {
-        return new RewardScores(vec(s[0], type), vec(s[1], type), vec(s[2], type));
+        return new RewardScores(Vectors.of(s[0], type), Vectors.of(s[1], type), Vectors.of(s[2], type));
     }
 
     private static double[][] slice(double[][] s, int from, int to) {
         return new double[][] {Arrays.copyOfRange(s[0], from, to), Arrays.copyOfRange(s[1], from, to),
             Arrays.copyOfRange(s[2], from, to)};
-    }
-
-    private static INDArray vec(double[] v, DataType type) {
-        return Nd4j.createFromArray(v).castTo(type);
-    }
-
-    private static double[] concat(double[] a, double[] b) {
-        double[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static void assertRelative(double[] expected, double[] actual, double rel) {
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], rel * Math.abs(expected[i]) + 1e-15, "[" + i + "]");
-        }
     }
 }

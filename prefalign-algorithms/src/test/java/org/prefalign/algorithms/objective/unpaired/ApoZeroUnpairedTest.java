@@ -1,6 +1,7 @@
 package org.prefalign.algorithms.objective.unpaired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertClose;
 
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ObjectiveResult;
@@ -39,7 +40,7 @@ class ApoZeroUnpairedTest {
                 "{\"type\": \"kto\", \"beta\": 0.3, \"desirable_weight\": 0.8, \"undesirable_weight\": 1.5}");
         ObjectiveResult apo = APO.compute(c.logps());
         ObjectiveResult k = kto.compute(c.logps(), c.logps().normalizer(), 0.0);
-        Completions.assertClose("per example", k.perExample().toDoubleVector(), apo.perExample().toDoubleVector(), 0);
+        assertClose("per example", k.perExample().toDoubleVector(), apo.perExample().toDoubleVector(), 0);
         assertEquals(apo.loss(), APO.compute(c.withoutKl().logps()).loss(), 0.0);
     }
 

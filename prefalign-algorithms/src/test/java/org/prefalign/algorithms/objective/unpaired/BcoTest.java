@@ -2,8 +2,8 @@ package org.prefalign.algorithms.objective.unpaired;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.prefalign.algorithms.objective.ObjectiveResult;
@@ -115,8 +115,7 @@ class BcoTest {
         assertEquals(BETA * 4999, r.perExample().getDouble(1), 1e-9);
         assertEquals(-BETA / 2, r.grad("policy").getDouble(0), 1e-15);
         assertEquals(BETA / 2, r.grad("policy").getDouble(1), 1e-15);
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> bco.compute(in, new StepNormalizer(2, 2), Double.POSITIVE_INFINITY)).getMessage();
+        String m = message(() -> bco.compute(in, new StepNormalizer(2, 2), Double.POSITIVE_INFINITY));
         assertTrue(m.contains("delta"), m);
     }
 }

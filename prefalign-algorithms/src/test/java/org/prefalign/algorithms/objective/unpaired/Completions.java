@@ -1,17 +1,17 @@
 package org.prefalign.algorithms.objective.unpaired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertClose;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.algorithms.objective.ObjectiveResult;
 import org.prefalign.algorithms.objective.StepNormalizer;
 import org.prefalign.algorithms.objective.UnpairedLogps;
 import org.prefalign.algorithms.testing.FiniteDifference;
+import org.prefalign.algorithms.testing.Vectors;
 
 /** A batch of labelled completions in double arrays (KL pairs optional), and the checks the tests share. */
 record Completions(double[] policy, double[] ref, boolean[] desirable, double[] policyKl, double[] refKl) {
@@ -39,8 +39,8 @@ record Completions(double[] policy, double[] ref, boolean[] desirable, double[] 
     }
 
     UnpairedLogps logps(DataType type) {
-        return new UnpairedLogps(vec(policy, type), vec(ref, type), desirable, policyKl == null ? null : vec(policyKl, type),
-                refKl == null ? null : vec(refKl, type));
+        return new UnpairedLogps(Vectors.of(policy, type), Vectors.of(ref, type), desirable,
+                policyKl == null ? null : Vectors.of(policyKl, type), refKl == null ? null : Vectors.of(refKl, type));
     }
 
     UnpairedLogps logps() {
@@ -96,27 +96,7 @@ record Completions(double[] policy, double[] ref, boolean[] desirable, double[] 
         ObjectiveResult rs = f.apply(s, s.normalizer());
         assertEquals(DataType.FLOAT, rs.grad("policy").dataType(), what);
         assertEquals(rd.loss(), rs.loss(), 1e-5 * Math.max(1, Math.abs(rd.loss())), what + ": loss");
-        assertClose(what + ": float32 gradient", rd.grad("policy").toDoubleVector(), rs.grad("policy").toDoubleVector(), 1e-5);
-    }
-
-    /** Element-wise |expected − actual| ≤ rel·|expected| + 1e-15: relative even for small values. */
-    static void assertRelative(String what, double[] expected, double[] actual, double rel) {
-        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            org.junit.jupiter.api.Assertions.assertEquals(expected[i], actual[i], rel * Math.abs(expected[i]) + 1e-15,
-                    what + "[" + i + "]");
-        }
-    }
-
-    /** Element-wise |expected − actual| ≤ rel·max(1, |expected|). */
-    static void assertClose(String what, double[] expected, double[] actual, double rel) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], rel * Math.max(1, Math.abs(expected[i])), what + "[" + i + "]");
-        }
-    }
-
-    static INDArray vec(double[] v, DataType type) {
-        return Nd4j.createFromArray(v).castTo(type);
+        assertClose(what + ": float32 gradient", rd.grad("policy").toDoubleVector(), rs.grad("policy").toDoubleVector(),
+                1e-5);
     }
 }

@@ -2,8 +2,8 @@ package org.prefalign.algorithms.objective.unpaired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prefalign.algorithms.testing.Thrown.message;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,43 +31,40 @@ class UnpairedConfigTest {
         "{\"type\": \"bco\", \"beta\": 0}                        | objective 'bco': 'beta' must be > 0, got 0.0",
     })
     void outOfRangeHyperParametersNameTheParameterAndRange(String json, String message) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Objectives.unpaired(json)).getMessage());
+        assertEquals(message, message(() -> Objectives.unpaired(json)));
     }
 
     @Test
     void unknownAndUnsupportedParametersAreRejected() {
-        String m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.unpaired("{\"type\": \"kto\", \"desirable_wieght\": 2}")).getMessage();
+        String m = message(() -> Objectives.unpaired("{\"type\": \"kto\", \"desirable_wieght\": 2}"));
         assertTrue(m.contains("unknown parameter") && m.contains("desirable_wieght"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.unpaired("{\"type\": \"bco\", \"max_density_ratio\": 10}")).getMessage();
+        m = message(() -> Objectives.unpaired("{\"type\": \"bco\", \"max_density_ratio\": 10}"));
         assertTrue(m.contains("max_density_ratio") && m.contains("not supported"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> Objectives.unpaired("{\"type\": \"bco\", \"desirable_weight\": 1}")).getMessage();
+        m = message(() -> Objectives.unpaired("{\"type\": \"bco\", \"desirable_weight\": 1}"));
         assertTrue(m.contains("unknown parameter") && m.contains("desirable_weight"), m);
     }
 
     @Test
     void badInputsAreRejectedByName() {
         boolean[] two = {true, false};
-        String m = assertThrows(IllegalArgumentException.class, () -> UnpairedLogps.withoutKl(
-                Nd4j.createFromArray(-1.0, Double.NaN), Nd4j.createFromArray(-1.0, -2.0), two)).getMessage();
+        String m = message(() -> UnpairedLogps.withoutKl(
+                Nd4j.createFromArray(-1.0, Double.NaN), Nd4j.createFromArray(-1.0, -2.0), two));
         assertTrue(m.contains("policy") && m.contains("finite"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> UnpairedLogps.withoutKl(
-                Nd4j.createFromArray(-1.0, -2.0), Nd4j.createFromArray(-1.0, Double.NEGATIVE_INFINITY), two)).getMessage();
+        m = message(() -> UnpairedLogps.withoutKl(
+                Nd4j.createFromArray(-1.0, -2.0), Nd4j.createFromArray(-1.0, Double.NEGATIVE_INFINITY), two));
         assertTrue(m.contains("ref") && m.contains("finite"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> UnpairedLogps.withoutKl(
-                Nd4j.createFromArray(-1.0, -2.0), Nd4j.createFromArray(-1.0, -2.0), new boolean[] {true})).getMessage();
+        m = message(() -> UnpairedLogps.withoutKl(
+                Nd4j.createFromArray(-1.0, -2.0), Nd4j.createFromArray(-1.0, -2.0), new boolean[] {true}));
         assertTrue(m.contains("desirable"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new UnpairedLogps(Nd4j.createFromArray(-1.0, -2.0),
-                Nd4j.createFromArray(-1.0, -2.0), two, Nd4j.createFromArray(-3.0), null)).getMessage();
+        m = message(() -> new UnpairedLogps(Nd4j.createFromArray(-1.0, -2.0),
+                Nd4j.createFromArray(-1.0, -2.0), two, Nd4j.createFromArray(-3.0), null));
         assertTrue(m.contains("policyKl") && m.contains("refKl"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> new UnpairedLogps(Nd4j.createFromArray(-1.0, -2.0),
+        m = message(() -> new UnpairedLogps(Nd4j.createFromArray(-1.0, -2.0),
                 Nd4j.createFromArray(-1.0, -2.0), two, Nd4j.createFromArray(-3.0, Double.NaN),
-                Nd4j.createFromArray(-3.0, -1.0))).getMessage();
+                Nd4j.createFromArray(-3.0, -1.0)));
         assertTrue(m.contains("policyKl") && m.contains("finite"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> UnpairedLogps.withoutKl(
-                Nd4j.createFromArray(new double[0]), Nd4j.createFromArray(new double[0]), new boolean[0])).getMessage();
+        m = message(() -> UnpairedLogps.withoutKl(
+                Nd4j.createFromArray(new double[0]), Nd4j.createFromArray(new double[0]), new boolean[0]));
         assertTrue(m.contains("policy"), m);
     }
 }

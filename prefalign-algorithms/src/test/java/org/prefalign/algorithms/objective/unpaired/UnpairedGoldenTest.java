@@ -1,9 +1,9 @@
 package org.prefalign.algorithms.objective.unpaired;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.prefalign.algorithms.testing.ArrayAsserts.assertRelative;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,9 +16,7 @@ import org.prefalign.algorithms.testing.Golden;
 class UnpairedGoldenTest {
 
     static List<JsonNode> cases() {
-        List<JsonNode> out = new ArrayList<>();
-        Golden.objectives().get("kto").forEach(out::add);
-        return out;
+        return Golden.cases("kto");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -35,9 +33,9 @@ class UnpairedGoldenTest {
         String what = c.get("config").toString();
         assertEquals(c.get("kl").asDouble(), r.metrics().get("kl"), 1e-12, what + " kl");
         assertEquals(c.get("loss").asDouble(), r.loss(), 1e-10 * Math.abs(c.get("loss").asDouble()), what + " loss");
-        Completions.assertRelative(what + " per_example", Golden.doubles(c.get("per_example")), r.perExample().toDoubleVector(),
+        assertRelative(what + " per_example", Golden.doubles(c.get("per_example")), r.perExample().toDoubleVector(),
                 1e-10);
-        Completions.assertRelative(what + " grad_policy", Golden.doubles(c.get("grad_policy")), r.grad("policy").toDoubleVector(),
+        assertRelative(what + " grad_policy", Golden.doubles(c.get("grad_policy")), r.grad("policy").toDoubleVector(),
                 1e-10);
         assertEquals(2, cases().size());
     }

@@ -2,6 +2,7 @@ package org.prefalign.algorithms.objective.pairwise;
 
 import org.prefalign.algorithms.objective.ObjectiveConfig;
 import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.PairMetrics;
 import org.prefalign.algorithms.objective.PairwiseLogps;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
@@ -95,25 +96,12 @@ abstract class LogRatioObjective implements PairwiseObjective {
     }
 
     private void addMetrics(ObjectiveResult.Builder out, LogRatios r, boolean hasReference) {
-        int b = r.size();
         if (hasReference) {
-            double chosen = 0;
-            double rejected = 0;
-            double accurate = 0;
-            for (int i = 0; i < b; i++) {
-                double rc = beta * r.chosen()[i];
-                double rr = beta * r.rejected()[i];
-                chosen += rc;
-                rejected += rr;
-                accurate += rc > rr ? 1 : 0;
-            }
-            out.metric("rewards/chosen", chosen / b)
-                    .metric("rewards/rejected", rejected / b)
-                    .metric("rewards/accuracies", accurate / b)
-                    .metric("rewards/margins", (chosen - rejected) / b);
+            PairMetrics.rewards(out, beta, r.chosen(), r.rejected());
         }
-        out.metric("logps/chosen", mean(r.policyChosen())).metric("logps/rejected", mean(r.policyRejected()));
+        PairMetrics.logps(out, r.policyChosen(), r.policyRejected());
     }
+
 
     private void requireFinite(PairLosses l, LogRatios r, int i) {
         if (!Double.isFinite(l.value()[i]) || !Double.isFinite(l.dChosen()[i]) || !Double.isFinite(l.dRejected()[i])) {
@@ -121,14 +109,6 @@ abstract class LogRatioObjective implements PairwiseObjective {
                     + ") is not finite at pair " + i + ": loss " + l.value()[i] + ", gradients " + l.dChosen()[i]
                     + ", " + l.dRejected()[i] + " at log-ratios " + r.chosen()[i] + ", " + r.rejected()[i]);
         }
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class RobustDpo extends MarginObjective {
     @Override
     double slope(double margin) {
         double z = beta * margin;
-        return beta * ((1 - flipRate) * LogisticLoss.nllSlope(z) + flipRate * LogisticLoss.nllSlope(-z)) / (1 - 2 * flipRate);
+        return beta * ((1 - flipRate) * LogisticLoss.nllSlope(z) + flipRate * LogisticLoss.nllSlope(-z))
+                / (1 - 2 * flipRate);
     }
 }

@@ -2,6 +2,7 @@ package org.prefalign.algorithms.objective.referencefree;
 
 import org.prefalign.algorithms.objective.ChosenNll;
 import org.prefalign.algorithms.objective.ObjectiveResult;
+import org.prefalign.algorithms.objective.PairMetrics;
 import org.prefalign.algorithms.objective.PairwiseLogps;
 import org.prefalign.algorithms.objective.PairwiseObjective;
 import org.prefalign.algorithms.objective.StepNormalizer;
@@ -10,8 +11,8 @@ import org.prefalign.algorithms.objective.StepNormalizer;
  * What SimPO, CPO and ORPO share: no reference model, a temperature β, and the assembly of a
  * result from per-pair preference terms on the compared (summed or length-averaged) log-probs —
  * loss = Σ perExample / S over those terms plus, where the objective has one, the weighted
- * {@link ChosenNll}; gradients with respect to the summed policy log-probs; and the metrics TRL's
- * CPO and ORPO trainers log, with the implicit reward β·log π_θ of the compared log-probs.
+ * {@link ChosenNll}; gradients with respect to the summed policy log-probs; and TRL's
+ * {@link PairMetrics}, with the implicit reward β·log π_θ of the compared log-probs.
  */
 abstract class ReferenceFreeObjective implements PairwiseObjective {
 
@@ -58,23 +59,11 @@ abstract class ReferenceFreeObjective implements PairwiseObjective {
                 gradChosen[i] += nllWeight * nll.gradient();
             }
         }
-        double chosen = 0;
-        double rejected = 0;
-        double accuracy = 0;
-        for (int i = 0; i < n; i++) {
-            chosen += lp.chosen()[i];
-            rejected += lp.rejected()[i];
-            accuracy += lp.chosen()[i] > lp.rejected()[i] ? 1 : 0;
-        }
         ObjectiveResult.Builder b = ObjectiveResult.builder(perExample, step)
                 .grad("policyChosen", gradChosen, in.policyChosen())
-                .grad("policyRejected", gradRejected, in.policyRejected())
-                .metric("rewards/chosen", beta * chosen / n)
-                .metric("rewards/rejected", beta * rejected / n)
-                .metric("rewards/accuracies", accuracy / n)
-                .metric("rewards/margins", beta * (chosen - rejected) / n)
-                .metric("logps/chosen", chosen / n)
-                .metric("logps/rejected", rejected / n);
+                .grad("policyRejected", gradRejected, in.policyRejected());
+        PairMetrics.rewards(b, beta, lp.chosen(), lp.rejected());
+        PairMetrics.logps(b, lp.chosen(), lp.rejected());
         if (nll != null) {
             b.metric("nll_loss", nll.batchMean());
         }

@@ -1,0 +1,75 @@
+package org.prefalign.data.io;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A file written whole or not at all: bytes go to a temporary file beside the target, and
+ * {@link #commit()} flushes them to disk and renames it over the target, so a reader never sees a
+ * half-written file and a crash leaves the old one. {@link #close()} without a commit discards the
+ * temporary file. Names ending in {@code .gz} are gzip-compressed.
+ */
+final class AtomicOutput implements Closeable {
+
+    private final Path target;
+    private final Path temp;
+    private final FileOutputStream file;
+    private final GZIPOutputStream gzip;
+    private final OutputStream out;
+    private boolean done;
+
+    AtomicOutput(Path target) throws IOException {
+        this.target = target;
+        Path dir = target.toAbsolutePath().getParent();
+        this.temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        this.file = new FileOutputStream(temp.toFile());
+        OutputStream buffered = new BufferedOutputStream(file, LineReader.BUFFER_BYTES);
+        this.gzip = DataFiles.writesGzip(target) ? new GZIPOutputStream(buffered, LineReader.BUFFER_BYTES) : null;
+        this.out = gzip != null ? gzip : buffered;
+    }
+
+    /** Where to write. */
+    OutputStream stream() {
+        return out;
+    }
+
+    /** Makes the written bytes the content of the target, atomically where the file system can. */
+    void commit() throws IOException {
+        if (done) {
+            throw new IllegalStateException(target + " is already committed or discarded");
+        }
+        if (gzip != null) {
+            gzip.finish();
+        }
+        out.flush();
+        file.getChannel().force(true);
+        out.close();
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        done = true;
+    }
+
+    /** Discards the temporary file unless committed; the target is untouched. */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            done = true;
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+}

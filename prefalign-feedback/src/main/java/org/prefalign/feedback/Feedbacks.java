@@ -1,0 +1,82 @@
+package org.prefalign.feedback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds feedback providers from JSON configs by {@code type} name, like objectives:
+ *
+ * <pre>{@code
+ * Feedback verifier = Feedbacks.fromJson("{\"type\": \"math_answer\", \"tolerance\": 1e-6}");
+ * Signal s = verifier.evaluate(Query.ofText("What is 6*7?", "42", "6*7 = \\boxed{42}"));
+ * }</pre>
+ *
+ * <p>Unknown types and parameters, and out-of-range values, are errors naming the parameter and
+ * its accepted range. Secrets (API keys) are read from the environment variable a config names,
+ * never from the config itself.
+ */
+public final class Feedbacks {
+
+    private static final TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> FACTORIES = load();
+
+    private Feedbacks() {
+    }
+
+    /** Builds the provider described by {@code json}, reading secrets from the process environment. */
+    public static Feedback fromJson(String json) {
+        return fromJson(json, System::getenv);
+    }
+
+    /**
+     * Builds the provider described by {@code json}, reading environment variables through
+     * {@code environment} (a host application's secret store, or a test's map).
+     */
+    public static Feedback fromJson(String json, UnaryOperator<String> environment) {
+        return fromConfig(FeedbackConfig.parse(json, "feedback", environment));
+    }
+
+    /** Builds the provider described by an already parsed JSON object. */
+    public static Feedback fromJson(JsonNode json) {
+        return fromConfig(FeedbackConfig.of(json, "feedback", System::getenv));
+    }
+
+    /** Builds the provider of {@code config}, rejecting parameters it does not read. */
+    public static Feedback fromConfig(FeedbackConfig config) {
+        Function<FeedbackConfig, ? extends Feedback> f = FACTORIES.get(config.type());
+        if (f == null) {
+            throw new IllegalArgumentException("feedback: unknown type '" + config.type() + "'; known types are "
+                    + FACTORIES.keySet());
+        }
+        Feedback feedback = f.apply(config);
+        try {
+            config.requireAllRead();
+        } catch (IllegalArgumentException e) {
+            feedback.close();
+            throw e;
+        }
+        return feedback;
+    }
+
+    /** Every registered type name. */
+    public static Set<String> types() {
+        return Collections.unmodifiableSet(FACTORIES.keySet());
+    }
+
+    private static TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> load() {
+        TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> map = new TreeMap<>();
+        for (FeedbackCatalog c : ServiceLoader.load(FeedbackCatalog.class, Feedbacks.class.getClassLoader())) {
+            c.register((type, factory) -> {
+                if (map.putIfAbsent(type, factory) != null) {
+                    throw new IllegalStateException("feedback type '" + type + "' is registered twice (again by "
+                            + c.getClass().getName() + ")");
+                }
+            });
+        }
+        return map;
+    }
+}

@@ -29,7 +29,7 @@ public final class DataFiles {
         } catch (EOFException | ZipException e) {
             in.close();
             throw new MalformedDataException(file.toString(), 0, null,
-                    "gzip header is truncated or corrupt (" + e.getMessage() + ")");
+                    "gzip header is truncated or corrupt" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         } catch (IOException e) {
             in.close();
             throw e;

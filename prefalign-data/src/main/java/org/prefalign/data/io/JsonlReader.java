@@ -52,6 +52,7 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
     private final LineReader lines;
     private final JsonlFormat<T> format;
     private final OnBadRecord policy;
+    private final int maxLineBytes;
     private T next;
     private boolean done;
     private long records;
@@ -61,11 +62,12 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
     private long lastOffset;
     private int lastLength;
 
-    private JsonlReader(InputStream in, String source, JsonlFormat<T> format, OnBadRecord policy) {
+    JsonlReader(InputStream in, String source, JsonlFormat<T> format, OnBadRecord policy, int maxLineBytes) {
         this.source = source;
-        this.lines = new LineReader(in, source, MAX_LINE_BYTES);
+        this.lines = new LineReader(in, source, maxLineBytes);
         this.format = format;
         this.policy = policy;
+        this.maxLineBytes = maxLineBytes;
     }
 
     /** Reads {@code file}, stopping at the first malformed line. */
@@ -76,7 +78,7 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
     /** Reads {@code file} with the given policy for malformed lines. */
     public static <T extends Example> JsonlReader<T> open(Path file, JsonlFormat<T> format, OnBadRecord policy)
             throws IOException {
-        return new JsonlReader<>(DataFiles.open(file), file.toString(), format, policy);
+        return new JsonlReader<>(DataFiles.open(file), file.toString(), format, policy, MAX_LINE_BYTES);
     }
 
     /**
@@ -85,7 +87,7 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
      */
     public static <T extends Example> JsonlReader<T> open(InputStream in, String source, JsonlFormat<T> format,
                                                           OnBadRecord policy) {
-        return new JsonlReader<>(in, source, format, policy);
+        return new JsonlReader<>(in, source, format, policy, MAX_LINE_BYTES);
     }
 
     /**
@@ -218,14 +220,14 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
                 done = true;
                 return null;
             }
-            if (isBlank(l.bytes())) {
+            if (!l.tooLong() && isBlank(l.bytes())) {
                 blank++;
                 continue;
             }
             try {
                 if (l.tooLong()) {
                     throw new MalformedDataException(source, l.number(), null,
-                            "line is longer than " + MAX_LINE_BYTES + " bytes");
+                            "line is longer than " + maxLineBytes + " bytes");
                 }
                 T r = parseLine(format, source, l.number(), l.bytes());
                 records++;
@@ -234,7 +236,7 @@ public final class JsonlReader<T extends Example> implements Iterator<T>, Closea
                 lastLength = l.bytes().length;
                 return r;
             } catch (MalformedDataException e) {
-                policy.handle(e, l.tooLong() ? "(not kept: longer than " + MAX_LINE_BYTES + " bytes)"
+                policy.handle(e, l.tooLong() ? "(not kept: longer than " + maxLineBytes + " bytes)"
                         : new String(l.bytes(), StandardCharsets.UTF_8));
                 skipped++;
             }

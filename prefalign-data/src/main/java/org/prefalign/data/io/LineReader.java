@@ -107,7 +107,8 @@ final class LineReader implements Closeable {
         } catch (EOFException | ZipException e) {
             // Only a gzip stream throws these: the compressed file ends early or is damaged.
             throw new MalformedDataException(source, number + 1, null,
-                    "gzip data is truncated or corrupt (" + e.getMessage() + "); lines after " + number + " are lost");
+                    "gzip data is truncated or corrupt" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                            + "; lines after " + number + " are lost");
         }
         if (n < 0) {
             eof = true;

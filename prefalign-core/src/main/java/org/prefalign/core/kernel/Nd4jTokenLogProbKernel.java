@@ -47,6 +47,7 @@ public final class Nd4jTokenLogProbKernel implements TokenLogProbKernel {
                 .toDoubleVector();
         Transforms.exp(shifted, false);
         double[] logSum = Transforms.log(shifted.sum(2), false).dup('c').reshape(rows).toDoubleVector();
+        shifted.close(); // [B, T, V] off-heap: freed now rather than whenever the GC runs
         double[] rowMax = max.dup('c').reshape(rows).toDoubleVector();
         double[] logp = new double[rows];
         double[] lse = new double[rows];

@@ -110,6 +110,15 @@ public final class FeedbackConfig {
         return x;
     }
 
+    /** A real in {@code [lo, hi]}. */
+    public double range(String name, double def, double lo, double hi) {
+        double x = real(name, def);
+        if (!(x >= lo && x <= hi)) {
+            throw error(name, "in [" + lo + ", " + hi + "]", x);
+        }
+        return x;
+    }
+
     /** An integer in {@code [min, max]}. */
     public int integer(String name, int def, int min, int max) {
         JsonNode v = value(name);

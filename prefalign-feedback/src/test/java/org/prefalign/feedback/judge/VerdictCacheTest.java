@@ -1,0 +1,121 @@
+package org.prefalign.feedback.judge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerdictCacheTest {
+
+    @TempDir
+    Path dir;
+
+    private static JudgeEndpoint endpoint(String model, double temperature) {
+        return new JudgeEndpoint(URI.create("http://127.0.0.1:1/v1"), model, ApiKey.none(), Duration.ofSeconds(1),
+                temperature, 64);
+    }
+
+    @Test
+    void keyIsTheSha256OfACanonicalJson() {
+        PromptTemplate t = new PromptTemplate("S", "U {prompt} {answer_a} {answer_b}");
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("prompt", "p");
+        inputs.put("answer_b", "y");
+        inputs.put("answer_a", "x\n\"quoted\"");
+        String canonical = "{\"inputs\":{\"answer_a\":\"x\\n\\\"quoted\\\"\",\"answer_b\":\"y\",\"prompt\":\"p\"},"
+                + "\"max_tokens\":64,\"model\":\"m\",\"system\":\"S\",\"temperature\":0.0,"
+                + "\"user\":\"U {prompt} {answer_a} {answer_b}\"}";
+        assertEquals(FakeJudgeServer.sha256(canonical), VerdictCache.key(endpoint("m", 0), t, inputs));
+        String base = VerdictCache.key(endpoint("m", 0), t, inputs);
+        assertEquals(base, VerdictCache.key(endpoint("m", 0), t, Map.of("answer_a", "x\n\"quoted\"", "prompt", "p", "answer_b", "y")),
+                "insertion order does not matter");
+        assertNotEquals(base, VerdictCache.key(endpoint("m2", 0), t, inputs));
+        assertNotEquals(base, VerdictCache.key(endpoint("m", 0.7), t, inputs));
+        assertNotEquals(base, VerdictCache.key(endpoint("m", 0), new PromptTemplate("S2", t.user()), inputs));
+        assertNotEquals(base, VerdictCache.key(endpoint("m", 0), t, Map.of("answer_a", "y", "prompt", "p", "answer_b", "x")));
+    }
+
+    @Test
+    void entriesSurviveReopening() {
+        Path file = dir.resolve("sub/verdicts.jsonl");
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(0, c.loaded());
+            c.put("k1", "A", "reasoning [[A]]");
+            c.put("k2", "7.0", "Rating: [[7]]\nwith \"quotes\" and ünïcode");
+            c.put("k1", "B", "ignored: a key is written once");
+            assertEquals(2, c.size());
+        }
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(2, c.loaded());
+            assertEquals(0, c.tornLines());
+            assertEquals(Optional.of("reasoning [[A]]"), c.get("k1"));
+            assertEquals(Optional.of("Rating: [[7]]\nwith \"quotes\" and ünïcode"), c.get("k2"));
+            assertEquals(Optional.empty(), c.get("k3"));
+        }
+    }
+
+    @Test
+    void aTornLastLineIsCountedCutOffAndIgnored() throws Exception {
+        Path file = dir.resolve("v.jsonl");
+        try (VerdictCache c = VerdictCache.open(file)) {
+            c.put("k1", "A", "[[A]]");
+            c.put("k2", "B", "[[B]]");
+        }
+        long good = Files.size(file);
+        Files.writeString(file, "{\"key\":\"k3\",\"verdict\":\"A\",\"out", StandardOpenOption.APPEND);
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(2, c.loaded());
+            assertEquals(1, c.tornLines());
+            assertEquals(good, Files.size(file), "the torn tail is cut so the next append starts a clean line");
+            c.put("k3", "A", "[[A]] again");
+        }
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(3, c.loaded());
+            assertEquals(0, c.tornLines());
+            assertEquals(Optional.of("[[A]] again"), c.get("k3"));
+        }
+        // A zero-filled tail (a crash after the size grew but before the data reached the disk).
+        Files.write(file, new byte[] {0, 0, 0, 0, '\n'}, StandardOpenOption.APPEND);
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(3, c.loaded());
+            assertEquals(1, c.tornLines());
+        }
+    }
+
+    @Test
+    void aMalformedLineInsideTheFileIsAnErrorWithItsLineNumber() throws Exception {
+        Path file = dir.resolve("bad.jsonl");
+        Files.write(file, List.of("{\"key\":\"k1\",\"verdict\":\"A\",\"output\":\"[[A]]\"}", "{\"key\": 3}",
+                "{\"key\":\"k2\",\"verdict\":\"B\",\"output\":\"[[B]]\"}"), StandardCharsets.UTF_8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VerdictCache.open(file));
+        assertTrue(e.getMessage().contains(file + " line 2"), e.getMessage());
+        // The failed open released the file.
+        Files.write(file, List.of("{\"key\":\"k1\",\"verdict\":\"A\",\"output\":\"[[A]]\"}"), StandardCharsets.UTF_8);
+        try (VerdictCache c = VerdictCache.open(file)) {
+            assertEquals(1, c.loaded());
+        }
+    }
+
+    @Test
+    void oneCacheFileHasOneWriter() {
+        Path file = dir.resolve("locked.jsonl");
+        try (VerdictCache c = VerdictCache.open(file)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> VerdictCache.open(file));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        }
+        VerdictCache.open(file).close();
+    }
+}

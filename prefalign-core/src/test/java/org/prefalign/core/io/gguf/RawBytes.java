@@ -47,6 +47,10 @@ final class RawBytes {
         return u64(b.length).run(() -> out.bytes(b));
     }
 
+    RawBytes bytes(byte[] b) {
+        return run(() -> out.bytes(b));
+    }
+
     /** A metadata key and its type id; the caller writes the value. */
     RawBytes key(String key, GgufValueType type) {
         return str(key).u32(type.id());

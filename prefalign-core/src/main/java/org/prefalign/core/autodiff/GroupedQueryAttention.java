@@ -20,10 +20,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class GroupedQueryAttention {
 
-    /**
-     * The additive mask value of an invisible key: finite, so a query that sees no key at all (a
-     * padding position) gets uniform, finite weights instead of NaN; exp of it underflows to 0.
-     */
+    /** The additive mask value of an invisible key: finite, and exp of it underflows to exactly 0. */
     public static final double MASKED = -1e9;
 
     /** The shape of one attention call: B sequences of T query rows; heads and head size. */
@@ -146,7 +143,9 @@ public final class GroupedQueryAttention {
 
     /**
      * The additive mask [B, 1, Tq, Tk] for Tq queries that are the last Tq of Tk keys: query i sees
-     * key j when j ≤ Tk − Tq + i (causality) and {@code keyValid[b][j]} (not padding).
+     * key j when j ≤ Tk − Tq + i (causality) and {@code keyValid[b][j]} (not padding). A query that
+     * would see no key at all (a left-padding position) sees only itself, so its output is defined
+     * and smooth; no valid query ever sees it.
      */
     public static INDArray causalMask(boolean[][] keyValid, int queries, DataType type) {
         int b = keyValid.length;
@@ -161,9 +160,15 @@ public final class GroupedQueryAttention {
                         + keyValid[s].length + ", row 0 has " + tk);
             }
             for (int i = 0; i < queries; i++) {
-                int last = tk - queries + i;
+                int self = tk - queries + i;
+                boolean seesAny = false;
                 for (int j = 0; j < tk; j++) {
-                    m[(s * queries + i) * tk + j] = j <= last && keyValid[s][j] ? 0.0 : MASKED;
+                    boolean visible = j <= self && keyValid[s][j];
+                    seesAny |= visible;
+                    m[(s * queries + i) * tk + j] = visible ? 0.0 : MASKED;
+                }
+                if (!seesAny) {
+                    m[(s * queries + i) * tk + self] = 0.0;
                 }
             }
         }

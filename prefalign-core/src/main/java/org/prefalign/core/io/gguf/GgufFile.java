@@ -3,7 +3,6 @@ package org.prefalign.core.io.gguf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.RandomAccess;
-import org.prefalign.core.io.BFloat16;
 import org.prefalign.core.io.Float16;
+import org.prefalign.core.io.FloatEncoding;
 import org.prefalign.core.io.ModelFileException;
+import org.prefalign.core.io.TensorBytes;
 
 /**
  * A GGUF file (the model format of llama.cpp / ggml): its metadata and tensor directory, read and
@@ -537,72 +537,34 @@ public final class GgufFile {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + n + " elements, more than a Java array holds");
         }
         float[] out = new float[(int) n];
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            decode(channel, t, out);
+        int[] next = {0}; // index in out of the next chunk's first value
+        try {
+            TensorBytes.read(path, "tensor '" + name + "' data", dataStart + t.offset(), t.byteSize(), t.type().blockBytes(),
+                    chunk -> next[0] = decode(t.type(), chunk, out, next[0]));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out;
     }
 
-    private void decode(FileChannel channel, GgufTensorInfo t, float[] out) throws IOException {
-        GgmlType type = t.type();
-        int blocksPerChunk = Math.max(1, (1 << 20) / type.blockBytes());
-        ByteBuffer chunk = ByteBuffer.allocate(blocksPerChunk * type.blockBytes()).order(ByteOrder.LITTLE_ENDIAN);
-        long position = dataStart + t.offset();
-        long end = position + t.byteSize();
-        int next = 0; // index in out of the chunk's first value
-        while (position < end) {
-            chunk.clear().limit((int) Math.min(chunk.capacity(), end - position));
-            while (chunk.hasRemaining()) {
-                int read = channel.read(chunk, position + chunk.position());
-                if (read < 0) {
-                    throw new ModelFileException(path, "tensor '" + t.name() + "' data", position + chunk.position(),
-                            "file ended inside the tensor's data (was it truncated after being opened?)");
-                }
-            }
-            chunk.flip();
-            position += chunk.limit();
-            next = decodeChunk(type, chunk, out, next);
-        }
-    }
-
-    private static int decodeChunk(GgmlType type, ByteBuffer chunk, float[] out, int next) {
-        switch (type) {
-            case F32 -> {
-                int n = chunk.remaining() / 4;
-                chunk.asFloatBuffer().get(out, next, n);
-                return next + n;
-            }
-            case F16 -> {
-                while (chunk.hasRemaining()) {
-                    out[next++] = Float16.toFloat(chunk.getShort());
-                }
-                return next;
-            }
-            case BF16 -> {
-                while (chunk.hasRemaining()) {
-                    out[next++] = BFloat16.toFloat(chunk.getShort());
-                }
-                return next;
-            }
-            case F64 -> {
-                while (chunk.hasRemaining()) {
-                    out[next++] = (float) chunk.getDouble();
-                }
-                return next;
-            }
+    private static int decode(GgmlType type, ByteBuffer chunk, float[] out, int next) {
+        return switch (type) {
+            case F32 -> FloatEncoding.F32.decode(chunk, out, next);
+            case F16 -> FloatEncoding.F16.decode(chunk, out, next);
+            case BF16 -> FloatEncoding.BF16.decode(chunk, out, next);
+            case F64 -> FloatEncoding.F64.decode(chunk, out, next);
             case Q8_0 -> {
+                int at = next;
                 while (chunk.hasRemaining()) {
                     float scale = Float16.toFloat(chunk.getShort());
                     for (int j = 0; j < GgmlType.Q8_0.blockSize(); j++) {
-                        out[next++] = chunk.get() * scale;
+                        out[at++] = chunk.get() * scale;
                     }
                 }
-                return next;
+                yield at;
             }
             default -> throw new IllegalStateException("not dequantizable: " + type);
-        }
+        };
     }
 
     /** An immutable {@code List<Long>} over a long[], so large integer arrays cost 8 bytes per element. */

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prefalign.core.io.AtomicFiles;
-import org.prefalign.core.io.BFloat16;
 import org.prefalign.core.io.Float16;
+import org.prefalign.core.io.FloatEncoding;
 import org.prefalign.core.io.LittleEndianOutput;
 
 /**
@@ -234,17 +234,9 @@ public final class GgufWriter {
     private static void data(LittleEndianOutput out, Tensor t) throws IOException {
         float[] v = t.values();
         switch (t.type()) {
-            case F32 -> out.f32s(v);
-            case F16 -> {
-                for (float x : v) {
-                    out.i16(Float16.fromFloat(x));
-                }
-            }
-            case BF16 -> {
-                for (float x : v) {
-                    out.i16(BFloat16.fromFloat(x));
-                }
-            }
+            case F32 -> FloatEncoding.F32.encode(v, out);
+            case F16 -> FloatEncoding.F16.encode(v, out);
+            case BF16 -> FloatEncoding.BF16.encode(v, out);
             case Q8_0 -> {
                 int block = GgmlType.Q8_0.blockSize();
                 for (int start = 0; start < v.length; start += block) {

@@ -78,8 +78,8 @@ public final class Tape implements AutoCloseable {
         return Tensor.result(value, requiresGrad);
     }
 
-    /** Registers a freshly allocated array to be freed at close. */
-    INDArray own(INDArray array) {
+    /** Registers a freshly allocated array (a mask, a table) to be freed when the tape closes. */
+    public INDArray own(INDArray array) {
         checkOpen();
         owned.add(array);
         return array;

@@ -21,6 +21,7 @@ import org.prefalign.core.io.AtomicFiles;
 import org.prefalign.core.io.ModelFileException;
 import org.prefalign.core.io.gguf.GgufFile;
 import org.prefalign.core.io.gguf.GgufTensorInfo;
+import org.prefalign.core.io.gguf.GgufValueType;
 
 /**
  * The hyper-parameters of a Llama-family decoder (Llama 1-3, Mistral without sliding window,
@@ -389,9 +390,15 @@ public record LlamaConfig(
         }
     }
 
+    /**
+     * A numeric GGUF value; a float32 one becomes the shortest decimal that rounds to it (1e-5f →
+     * 1e-5, as the HF config it was converted from most likely said) rather than its exact binary
+     * value (9.99999974737875e-6).
+     */
     private static double ggufNumber(GgufFile gguf, String key) throws ModelFileException {
         try {
-            return gguf.number(key);
+            double v = gguf.number(key);
+            return gguf.valueType(key).orElseThrow() == GgufValueType.FLOAT32 ? Double.parseDouble(Float.toString((float) v)) : v;
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(gguf.path(), "metadata '" + key + "'", -1, e.getMessage(), e);
         }

@@ -16,8 +16,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.prefalign.core.io.gguf.GgmlType;
+import org.prefalign.core.io.gguf.GgufArray;
 import org.prefalign.core.io.gguf.GgufFile;
 import org.prefalign.core.io.gguf.GgufTensorInfo;
+import org.prefalign.core.io.gguf.GgufValueType;
+import org.prefalign.core.io.gguf.GgufWriter;
 import org.prefalign.core.io.hf.HfTensorNames;
 import org.prefalign.core.io.hf.LlamaConfig;
 import org.prefalign.core.io.hf.RotaryPermutation;
@@ -372,5 +376,86 @@ public final class ModelWeights {
         }
         writer.write(dir.resolve("model.safetensors"));
         config.write(dir.resolve("config.json"));
+    }
+
+    // ---------------------------------------------------------------- GGUF export
+
+    /**
+     * Saves as a GGUF v3 file that llama.cpp can run: the architecture metadata from
+     * {@link #config()} ({@code general.architecture} llama or qwen2 and the {@code <arch>.*} keys
+     * {@link LlamaConfig#fromGguf} reads), every {@code tokenizer.*} key copied from
+     * {@code tokenizerSource} (may be null for weights only) with the config's BOS and first EOS
+     * id, and the tensors: matrices in
+     * {@code matrixType} (F32, F16, BF16 or Q8_0; F32 where a row length is not a multiple of the
+     * type's block) and vectors in F32, as llama.cpp's converter does. Qwen2 q/k rows are written
+     * half-split, the order llama.cpp expects for it. The file is written atomically.
+     *
+     * @throws IllegalArgumentException if the RoPE scaling has no GGUF metadata form (only linear
+     *                                  scaling does) or a tokenizer key holds nested arrays
+     */
+    public void saveGguf(Path file, GgmlType matrixType, GgufFile tokenizerSource) throws IOException {
+        String arch = config.modelType().equals("qwen2") ? "qwen2" : "llama";
+        String p = arch + ".";
+        GgufWriter writer = new GgufWriter(3)
+                .putString("general.architecture", arch)
+                .putUint32(p + "context_length", config.maxPositionEmbeddings())
+                .putUint32(p + "embedding_length", config.hiddenSize())
+                .putUint32(p + "feed_forward_length", config.intermediateSize())
+                .putUint32(p + "block_count", config.numHiddenLayers())
+                .putUint32(p + "attention.head_count", config.numAttentionHeads())
+                .putUint32(p + "attention.head_count_kv", config.numKeyValueHeads())
+                .putUint32(p + "attention.key_length", config.headDim())
+                .putUint32(p + "attention.value_length", config.headDim())
+                .putUint32(p + "rope.dimension_count", config.headDim())
+                .putUint32(p + "vocab_size", config.vocabSize())
+                .putFloat32(p + "attention.layer_norm_rms_epsilon", (float) config.rmsNormEps())
+                .putFloat32(p + "rope.freq_base", (float) config.ropeTheta());
+        if (!config.ropeScaling().isEmpty()) {
+            Object type = config.ropeScaling().getOrDefault("rope_type", config.ropeScaling().get("type"));
+            if (!"linear".equals(type)) {
+                throw new IllegalArgumentException("rope_scaling type '" + type + "' has no GGUF metadata form (only linear)");
+            }
+            writer.putString(p + "rope.scaling.type", "linear")
+                    .putFloat32(p + "rope.scaling.factor", ((Number) config.ropeScaling().get("factor")).floatValue());
+        }
+        if (tokenizerSource != null) {
+            copyTokenizer(tokenizerSource, writer);
+        }
+        // the config's special tokens win over the source's (GGUF has room for one end-of-sequence id)
+        if (config.bosTokenId().isPresent()) {
+            writer.putUint32("tokenizer.ggml.bos_token_id", config.bosTokenId().getAsInt());
+        }
+        if (!config.eosTokenIds().isEmpty()) {
+            writer.putUint32("tokenizer.ggml.eos_token_id", config.eosTokenIds().get(0));
+        }
+        boolean halfSplit = arch.equals("qwen2");
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            long[] shape = shapes.get(e.getKey());
+            long[] dims = reversed(shape);
+            GgmlType type = shape.length == 2 && dims[0] % matrixType.blockSize() == 0 ? matrixType : GgmlType.F32;
+            float[] data = halfSplit ? permuteRotaryRows(config, e.getKey(), e.getValue(), RotaryDirection.GGUF_TO_HF)
+                    : e.getValue();
+            writer.tensor(e.getKey(), dims, type, data);
+        }
+        writer.write(file);
+    }
+
+    private static void copyTokenizer(GgufFile source, GgufWriter writer) {
+        for (Map.Entry<String, Object> m : source.metadata().entrySet()) {
+            String key = m.getKey();
+            if (!key.startsWith("tokenizer.")) {
+                continue;
+            }
+            GgufValueType type = source.valueType(key).orElseThrow();
+            if (type == GgufValueType.ARRAY) {
+                GgufValueType element = source.arrayElementType(key).orElseThrow();
+                if (element == GgufValueType.ARRAY) {
+                    throw new IllegalArgumentException(source.path() + ": tokenizer key '" + key + "' holds nested arrays");
+                }
+                writer.put(key, type, new GgufArray(element, (List<?>) m.getValue()));
+            } else {
+                writer.put(key, type, m.getValue());
+            }
+        }
     }
 }

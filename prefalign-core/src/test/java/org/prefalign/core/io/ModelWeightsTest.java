@@ -305,4 +305,46 @@ class ModelWeightsTest {
             }
         }
     }
+
+    @Test
+    void storiesExportsToGgufWithItsTokenizerBitIdentically() throws IOException {
+        Path file = dir.resolve("export.gguf");
+        storiesWeights.saveGguf(file, GgmlType.F32, stories);
+        GgufFile g = GgufFile.read(file);
+        for (String key : stories.metadata().keySet()) {
+            if (key.startsWith("tokenizer.")) {
+                assertEquals(stories.metadata().get(key), g.metadata().get(key), key);
+                assertEquals(stories.valueType(key), g.valueType(key), key);
+            }
+        }
+        assertEquals("llama", g.string("general.architecture"));
+        for (var t : stories.tensors()) {
+            assertArrayEquals(t.dims(), g.tensorShape(t.name()), t.name());
+        }
+        assertBitIdentical(storiesWeights, ModelWeights.fromGguf(g));
+    }
+
+    @Test
+    void qwen2ExportsToGgufAndBack() throws IOException {
+        ModelWeights w = random(qwen2(false), 4);
+        Path file = dir.resolve("qwen2-export.gguf");
+        w.saveGguf(file, GgmlType.F32, null);
+        GgufFile g = GgufFile.read(file);
+        assertEquals("qwen2", g.string("general.architecture"));
+        // on disk the q rows are half-split, as llama.cpp wants them for qwen2
+        assertArrayEquals(RotaryPermutation.ggufToHf(w.tensor("blk.1.attn_q.weight"), 4, 32),
+                g.tensorAsFloats("blk.1.attn_q.weight"));
+        assertBitIdentical(w, ModelWeights.fromGguf(g));
+    }
+
+    @Test
+    void exportQuantisesMatricesButKeepsVectorsInF32() throws IOException {
+        Path file = dir.resolve("q8-export.gguf");
+        storiesWeights.saveGguf(file, GgmlType.Q8_0, stories);
+        GgufFile g = GgufFile.read(file);
+        assertEquals(GgmlType.Q8_0, g.tensor("blk.0.attn_q.weight").orElseThrow().type());
+        assertEquals(GgmlType.F32, g.tensor("blk.0.ffn_down.weight").orElseThrow().type(), "172 is not a multiple of 32");
+        assertEquals(GgmlType.F32, g.tensor("output_norm.weight").orElseThrow().type());
+        assertArrayEquals(storiesWeights.tensor("output_norm.weight"), ModelWeights.fromGguf(g).tensor("output_norm.weight"));
+    }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -343,8 +342,7 @@ public final class ModelWeights {
             throw new ModelFileException(index, "weight_map", -1, "must be an object mapping tensor names to shard files");
         }
         Set<Path> files = new LinkedHashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             String shard = e.getValue().isTextual() ? e.getValue().textValue() : "";
             if (!shard.matches("[A-Za-z0-9._-]+\\.safetensors") || shard.startsWith(".")) {
                 throw new ModelFileException(index, "weight_map." + e.getKey(), -1,

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +95,7 @@ public final class SafetensorsFile {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, SafetensorsTensorInfo> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().equals("__metadata__")) {
                 metadata = metadata(path, e.getValue());
             } else {
@@ -121,8 +119,7 @@ public final class SafetensorsFile {
             throw new ModelFileException(path, "__metadata__", -1, "must be an object of strings, got " + node);
         }
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new ModelFileException(path, "__metadata__." + e.getKey(), -1, "must be a string, got " + e.getValue());
             }

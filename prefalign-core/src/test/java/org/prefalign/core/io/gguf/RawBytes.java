@@ -38,10 +38,6 @@ final class RawBytes {
         return run(() -> out.i64(v));
     }
 
-    RawBytes f32(float v) {
-        return run(() -> out.f32(v));
-    }
-
     RawBytes str(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return u64(b.length).run(() -> out.bytes(b));
@@ -68,10 +64,6 @@ final class RawBytes {
     /** Zero bytes up to the next multiple of {@code alignment}. */
     RawBytes pad(int alignment) {
         return run(() -> out.padTo(alignment));
-    }
-
-    int size() {
-        return bytes.size();
     }
 
     byte[] toByteArray() {

@@ -92,4 +92,65 @@ class RotaryPermutationTest {
         assertEquals(java.util.Optional.empty(), HfTensorNames.toHf("rope_freqs.weight"));
         assertEquals(java.util.Optional.empty(), HfTensorNames.toGguf("model.layers.0.self_attn.rotary_emb.inv_freq"));
     }
+
+    /** y = W x for a row-major [rows][cols] W. */
+    private static double[] apply(float[] w, int cols, double[] x) {
+        double[] y = new double[w.length / cols];
+        for (int r = 0; r < y.length; r++) {
+            for (int c = 0; c < cols; c++) {
+                y[r] += w[r * cols + c] * x[c];
+            }
+        }
+        return y;
+    }
+
+    /** Rotates pairs (v[a(i)], v[b(i)]) of each head by angle pos·θ^(−2i/d). */
+    private static void rope(double[] v, int headDim, int pos, boolean adjacent) {
+        for (int h = 0; h < v.length / headDim; h++) {
+            for (int i = 0; i < headDim / 2; i++) {
+                int a = h * headDim + (adjacent ? 2 * i : i);
+                int b = h * headDim + (adjacent ? 2 * i + 1 : i + headDim / 2);
+                double angle = pos * Math.pow(10000, -2.0 * i / headDim);
+                double va = v[a];
+                double vb = v[b];
+                v[a] = va * Math.cos(angle) - vb * Math.sin(angle);
+                v[b] = va * Math.sin(angle) + vb * Math.cos(angle);
+            }
+        }
+    }
+
+    @Test
+    void adjacentRopeOnGgufRowsEqualsHalfSplitRopeOnHfRows() {
+        // The point of the permutation: both conventions compute the same attention scores.
+        Random random = new Random(5);
+        int heads = 3;
+        int headDim = 8;
+        int cols = 5;
+        float[] wqHf = new float[heads * headDim * cols];
+        float[] wkHf = new float[heads * headDim * cols];
+        for (int i = 0; i < wqHf.length; i++) {
+            wqHf[i] = (float) random.nextGaussian();
+            wkHf[i] = (float) random.nextGaussian();
+        }
+        double[] x1 = random.doubles(cols).toArray();
+        double[] x2 = random.doubles(cols).toArray();
+        double[] qHf = apply(wqHf, cols, x1);
+        double[] kHf = apply(wkHf, cols, x2);
+        rope(qHf, headDim, 7, false);
+        rope(kHf, headDim, 3, false);
+        double[] qGguf = apply(RotaryPermutation.hfToGguf(wqHf, heads, cols), cols, x1);
+        double[] kGguf = apply(RotaryPermutation.hfToGguf(wkHf, heads, cols), cols, x2);
+        rope(qGguf, headDim, 7, true);
+        rope(kGguf, headDim, 3, true);
+        for (int h = 0; h < heads; h++) {
+            double scoreHf = 0;
+            double scoreGguf = 0;
+            for (int d = 0; d < headDim; d++) {
+                scoreHf += qHf[h * headDim + d] * kHf[h * headDim + d];
+                scoreGguf += qGguf[h * headDim + d] * kGguf[h * headDim + d];
+                assertEquals(qHf[RotaryPermutation.hfRowOf(h * headDim + d, headDim)], qGguf[h * headDim + d], 1e-12);
+            }
+            assertEquals(scoreHf, scoreGguf, 1e-12, "head " + h);
+        }
+    }
 }

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * attention mask; padding may sit left or right) and each token's RoPE position.
  *
  * <p>Positions default to the count of real tokens before a position (HF's
- * {@code attention_mask.cumsum(-1) - 1}), so a left-padded prompt starts at position 0.
+ * {@code attention_mask.cumsum(-1) - 1}), so a left-padded prompt starts at position 0. A row may
+ * be all padding (a finished sequence in a decoding step): it yields no log-probs.
  */
 public record TokenBatch(int[][] tokens, boolean[][] attentionMask, int[][] positions) {
 
@@ -24,7 +25,6 @@ public record TokenBatch(int[][] tokens, boolean[][] attentionMask, int[][] posi
             if (tokens[b].length != t || attentionMask[b].length != t || positions[b].length != t) {
                 throw new IllegalArgumentException("row " + b + " of the batch is not of length " + t);
             }
-            boolean any = false;
             for (int i = 0; i < t; i++) {
                 if (tokens[b][i] < 0) {
                     throw new IllegalArgumentException("tokens[" + b + "][" + i + "] = " + tokens[b][i] + " is negative");
@@ -32,10 +32,6 @@ public record TokenBatch(int[][] tokens, boolean[][] attentionMask, int[][] posi
                 if (positions[b][i] < 0) {
                     throw new IllegalArgumentException("positions[" + b + "][" + i + "] = " + positions[b][i] + " is negative");
                 }
-                any |= attentionMask[b][i];
-            }
-            if (!any) {
-                throw new IllegalArgumentException("sequence " + b + " has no real token (attention mask all false)");
             }
         }
     }

@@ -10,7 +10,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * arXiv:1706.03762) with grouped key/value heads (Ainslie et al., "GQA", 2023,
  * arXiv:2305.13245): O = softmax(Q Kᵀ / √d + M) V per head, where query head h reads key/value
  * head h / G with G = heads / kvHeads, and M is an additive mask (0 where a key is visible,
- * {@link #MASKED} where not).
+ * {@link AttentionMask#MASKED} where not; see {@link AttentionMask}).
  *
  * <p>The G query heads that share a key/value head are stacked along the query axis, so one
  * batched product per key/value head serves them all and keys are never repeated in memory.
@@ -19,9 +19,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * dV = Pᵀ G_O, dP = G_O Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ = dS K / √d, dK = dSᵀ Q / √d.
  */
 public final class GroupedQueryAttention {
-
-    /** The additive mask value of an invisible key: finite, and exp of it underflows to exactly 0. */
-    public static final double MASKED = -1e9;
 
     /** The shape of one attention call: B sequences of T query rows; heads and head size. */
     public record Shape(int batch, int queries, int heads, int kvHeads, int headDim) {
@@ -47,17 +44,93 @@ public final class GroupedQueryAttention {
     private GroupedQueryAttention() {
     }
 
+    /** Which implementation computes self-attention. */
+    public enum Implementation {
+        /** {@link #VECTOR} where it applies (CPU backend, float32, the Vector API module present), else {@link #ARRAY_OPS}. */
+        AUTO,
+        /** ND4J array ops: any backend and type; materialises the [B, H, T, T] probabilities. */
+        ARRAY_OPS,
+        /** A Java Vector API kernel over the causal half, probabilities recomputed in backward. */
+        VECTOR
+    }
+
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** Self-attention by the fastest implementation that applies. */
+    public static Tensor apply(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s) {
+        return apply(tape, q, k, v, mask, s, Implementation.AUTO);
+    }
+
     /**
      * Self-attention over rows laid out as projections emit them: q [B·T, heads·d],
-     * k and v [B·T, kvHeads·d], mask [B, 1, T, T] (see {@link #causalMask}). Returns [B·T, heads·d].
+     * k and v [B·T, kvHeads·d], with T queries over T keys. Returns [B·T, heads·d].
+     *
+     * @throws IllegalArgumentException when {@code VECTOR} is asked for other than float32
+     * @throws IllegalStateException when {@code VECTOR} is asked for without the Vector API module
      */
-    public static Tensor apply(Tape tape, Tensor q, Tensor k, Tensor v, INDArray mask, Shape s) {
+    public static Tensor apply(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s, Implementation impl) {
         long rows = (long) s.batch() * s.queries();
         checkRows("q", q, rows, s.heads() * s.headDim());
         checkRows("k", k, rows, s.kvHeads() * s.headDim());
         checkRows("v", v, rows, s.kvHeads() * s.headDim());
         Add.checkTypes(q, k);
         Add.checkTypes(q, v);
+        if (mask.batch() != s.batch() || mask.keys() != s.queries() || mask.queries() != s.queries()) {
+            throw new IllegalArgumentException("self-attention needs a mask of " + s.batch() + " sequences with "
+                    + s.queries() + " queries and keys, got " + mask.batch() + " with " + mask.queries() + " of " + mask.keys());
+        }
+        boolean vector = switch (impl) {
+            case AUTO -> VECTOR_MODULE && q.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU();
+            case ARRAY_OPS -> false;
+            case VECTOR -> {
+                if (q.dataType() != DataType.FLOAT) {
+                    throw new IllegalArgumentException("the vector attention kernel computes float32, got " + q.dataType());
+                }
+                if (!VECTOR_MODULE) {
+                    throw new IllegalStateException("the vector attention kernel needs --add-modules jdk.incubator.vector");
+                }
+                yield true;
+            }
+        };
+        return vector ? vectorAttention(tape, q, k, v, mask, s) : arrayOpsAttention(tape, q, k, v, mask, s);
+    }
+
+    private static Tensor vectorAttention(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s) {
+        boolean grad = tape.needsGrad(q, k, v);
+        float[] qa = floats(q.value());
+        float[] ka = floats(k.value());
+        float[] va = floats(v.value());
+        float[] out = new float[qa.length];
+        float[] lse = new float[s.batch() * s.heads() * s.queries()];
+        VectorAttention.forward(qa, ka, va, mask, s, out, lse);
+        Tensor result = tape.output(Nd4j.create(out, q.shape(), 'c'), grad);
+        if (grad) {
+            tape.record(result, () -> {
+                float[] dq = new float[qa.length];
+                float[] dk = new float[ka.length];
+                float[] dv = new float[va.length];
+                VectorAttention.backward(qa, ka, va, out, lse, floats(result.grad()), mask, s, dq, dk, dv);
+                accumulateFloats(q, dq);
+                accumulateFloats(k, dk);
+                accumulateFloats(v, dv);
+            });
+        }
+        return result;
+    }
+
+    private static float[] floats(INDArray a) {
+        INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
+        return c.data().asFloat();
+    }
+
+    private static void accumulateFloats(Tensor t, float[] g) {
+        if (t.requiresGrad()) {
+            t.accumulateOwned(Nd4j.create(g, t.shape(), 'c'));
+        }
+    }
+
+    private static Tensor arrayOpsAttention(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask attentionMask, Shape s) {
+        INDArray mask = attentionMask.additive(q.dataType());
         boolean grad = tape.needsGrad(q, k, v);
         INDArray q4 = queriesByKvHead(q.value(), s);
         q4.muli(s.scale());
@@ -139,40 +212,6 @@ public final class GroupedQueryAttention {
         INDArray sum = x.sum(true, last);
         x.divi(sum);
         Buffers.release(max, sum);
-    }
-
-    /**
-     * The additive mask [B, 1, Tq, Tk] for Tq queries that are the last Tq of Tk keys: query i sees
-     * key j when j ≤ Tk − Tq + i (causality) and {@code keyValid[b][j]} (not padding). A query that
-     * would see no key at all (a left-padding position) sees only itself, so its output is defined
-     * and smooth; no valid query ever sees it.
-     */
-    public static INDArray causalMask(boolean[][] keyValid, int queries, DataType type) {
-        int b = keyValid.length;
-        int tk = keyValid[0].length;
-        if (queries <= 0 || queries > tk) {
-            throw new IllegalArgumentException("queries must be in [1, " + tk + "], got " + queries);
-        }
-        double[] m = new double[b * queries * tk];
-        for (int s = 0; s < b; s++) {
-            if (keyValid[s].length != tk) {
-                throw new IllegalArgumentException("keyValid rows differ in length: row " + s + " has "
-                        + keyValid[s].length + ", row 0 has " + tk);
-            }
-            for (int i = 0; i < queries; i++) {
-                int self = tk - queries + i;
-                boolean seesAny = false;
-                for (int j = 0; j < tk; j++) {
-                    boolean visible = j <= self && keyValid[s][j];
-                    seesAny |= visible;
-                    m[(s * queries + i) * tk + j] = visible ? 0.0 : MASKED;
-                }
-                if (!seesAny) {
-                    m[(s * queries + i) * tk + self] = 0.0;
-                }
-            }
-        }
-        return Nd4j.create(m, new long[] {b, 1, queries, tk}, type);
     }
 
     /** [B·T, heads·d] → [B, kvHeads, G·T, d]: the G query heads of one key/value head stacked. */

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.core.autodiff.Add;
+import org.prefalign.core.autodiff.AttentionMask;
 import org.prefalign.core.autodiff.GroupedQueryAttention;
 import org.prefalign.core.autodiff.Linear;
 import org.prefalign.core.autodiff.MatMul;
@@ -46,6 +47,7 @@ public final class LlamaModel implements CausalLM {
     private final Tensor outputHead;
     private final Block[] blocks;
     private final double[] inverseFrequencies;
+    private GroupedQueryAttention.Implementation attention = GroupedQueryAttention.Implementation.AUTO;
 
     /** One decoder block's parameters (biases null unless the config has q/k/v biases). */
     private record Block(Tensor attnNorm, Tensor wq, Tensor bq, Tensor wk, Tensor bk, Tensor wv, Tensor bv, Tensor wo,
@@ -191,6 +193,12 @@ public final class LlamaModel implements CausalLM {
         return s;
     }
 
+    /** Chooses the self-attention implementation of training and scoring passes (default AUTO). */
+    public LlamaModel withAttention(GroupedQueryAttention.Implementation implementation) {
+        this.attention = java.util.Objects.requireNonNull(implementation, "implementation");
+        return this;
+    }
+
     public DecoderConfig config() {
         return config;
     }
@@ -224,8 +232,8 @@ public final class LlamaModel implements CausalLM {
     public Tensor hiddenStates(Tape tape, TokenBatch batch) {
         checkTokens(batch);
         GroupedQueryAttention.Shape shape = attentionShape(batch);
-        INDArray mask = tape.own(GroupedQueryAttention.causalMask(batch.attentionMask(), batch.length(), type));
-        return decoder(tape, batch, (t, layer, q, k, v) -> GroupedQueryAttention.apply(t, q, k, v, mask, shape));
+        AttentionMask mask = new AttentionMask(batch.attentionMask(), batch.length());
+        return decoder(tape, batch, (t, layer, q, k, v) -> GroupedQueryAttention.apply(t, q, k, v, mask, shape, attention));
     }
 
     @Override
@@ -251,7 +259,7 @@ public final class LlamaModel implements CausalLM {
         int end = from + step.length();
         GroupedQueryAttention.Shape shape = attentionShape(step);
         try (Tape tape = Tape.inference()) {
-            INDArray mask = tape.own(GroupedQueryAttention.causalMask(cache.validPrefix(end), step.length(), type));
+            INDArray mask = tape.own(new AttentionMask(cache.validPrefix(end), step.length()).additive(type));
             Tensor hidden = decoder(tape, step, (t, layer, q, k, v) -> {
                 INDArray q4 = t.own(GroupedQueryAttention.queriesByKvHead(q.value(), shape));
                 q4.muli(shape.scale());

@@ -78,7 +78,7 @@ class GroupedQueryAttentionTest {
         Tensor q = Tensor.constant(GradCheck.random(rng, 2, B * T, H * D));
         Tensor k = Tensor.constant(GradCheck.random(rng, 2, B * T, KV * D));
         Tensor v = Tensor.constant(GradCheck.random(rng, 1, B * T, KV * D));
-        INDArray mask = GroupedQueryAttention.causalMask(LEFT_PADDED, T, DataType.DOUBLE);
+        AttentionMask mask = new AttentionMask(LEFT_PADDED, T);
         double[][] want = naive(q.value(), k.value(), v.value(), LEFT_PADDED);
         try (Tape tape = Tape.inference()) {
             INDArray o = GroupedQueryAttention.apply(tape, q, k, v, mask,
@@ -99,7 +99,7 @@ class GroupedQueryAttentionTest {
         Tensor q = Tensor.parameter(GradCheck.random(rng, 2, B * T, H * D));
         Tensor k = Tensor.parameter(GradCheck.random(rng, 2, B * T, KV * D));
         Tensor v = Tensor.parameter(GradCheck.random(rng, 1, B * T, KV * D));
-        INDArray mask = GroupedQueryAttention.causalMask(LEFT_PADDED, T, DataType.DOUBLE);
+        AttentionMask mask = new AttentionMask(LEFT_PADDED, T);
         GroupedQueryAttention.Shape shape = new GroupedQueryAttention.Shape(B, T, H, KV, D);
         GradCheck.check("gqa", List.of(q, k, v), t -> GroupedQueryAttention.apply(t, q, k, v, mask, shape), 1e-7, 60);
     }
@@ -107,16 +107,16 @@ class GroupedQueryAttentionTest {
     @Test
     void causalMaskForQueriesAfterACache() {
         boolean[][] valid = {{false, true, true, true}};
-        INDArray m = GroupedQueryAttention.causalMask(valid, 2, DataType.DOUBLE);
+        INDArray m = new AttentionMask(valid, 2).additive(DataType.DOUBLE);
         // queries are keys 2 and 3
         double[][] want = {
-            {GroupedQueryAttention.MASKED, 0, 0, GroupedQueryAttention.MASKED},
-            {GroupedQueryAttention.MASKED, 0, 0, 0},
+            {AttentionMask.MASKED, 0, 0, AttentionMask.MASKED},
+            {AttentionMask.MASKED, 0, 0, 0},
         };
         assertMask(want, m);
         // a padding query with no visible key sees itself
-        INDArray pad = GroupedQueryAttention.causalMask(new boolean[][] {{false, false, true}}, 3, DataType.DOUBLE);
-        double x = GroupedQueryAttention.MASKED;
+        INDArray pad = new AttentionMask(new boolean[][] {{false, false, true}}, 3).additive(DataType.DOUBLE);
+        double x = AttentionMask.MASKED;
         assertMask(new double[][] {{0, x, x}, {x, 0, x}, {x, x, 0}}, pad);
     }
 

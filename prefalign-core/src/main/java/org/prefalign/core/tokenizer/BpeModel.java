@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -61,8 +60,7 @@ final class BpeModel {
         }
         Map<String, Integer> vocab = new HashMap<>(2 * vocabNode.size());
         int maxId = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
             if (!e.getValue().isIntegralNumber() || e.getValue().asLong() < 0 || e.getValue().asLong() > Integer.MAX_VALUE - 1) {
                 throw json.error(path + ".vocab[\"" + e.getKey() + "\"]", "is " + e.getValue() + ", expected a non-negative integer id");
             }

@@ -44,18 +44,6 @@ public final class GroupedQueryAttention {
     private GroupedQueryAttention() {
     }
 
-    /** Which implementation computes self-attention. */
-    public enum Implementation {
-        /** {@link #VECTOR} where it applies (CPU backend, float32, the Vector API module present), else {@link #ARRAY_OPS}. */
-        AUTO,
-        /** ND4J array ops: any backend and type; materialises the [B, H, T, T] probabilities. */
-        ARRAY_OPS,
-        /** A Java Vector API kernel over the causal half, probabilities recomputed in backward. */
-        VECTOR
-    }
-
-    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-
     /** Self-attention by the fastest implementation that applies. */
     public static Tensor apply(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s) {
         return apply(tape, q, k, v, mask, s, Implementation.AUTO);
@@ -67,6 +55,7 @@ public final class GroupedQueryAttention {
      *
      * @throws IllegalArgumentException when {@code VECTOR} is asked for other than float32
      * @throws IllegalStateException when {@code VECTOR} is asked for without the Vector API module
+     * @see Implementation
      */
     public static Tensor apply(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s, Implementation impl) {
         long rows = (long) s.batch() * s.queries();
@@ -79,37 +68,25 @@ public final class GroupedQueryAttention {
             throw new IllegalArgumentException("self-attention needs a mask of " + s.batch() + " sequences with "
                     + s.queries() + " queries and keys, got " + mask.batch() + " with " + mask.queries() + " of " + mask.keys());
         }
-        boolean vector = switch (impl) {
-            case AUTO -> VECTOR_MODULE && q.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU();
-            case ARRAY_OPS -> false;
-            case VECTOR -> {
-                if (q.dataType() != DataType.FLOAT) {
-                    throw new IllegalArgumentException("the vector attention kernel computes float32, got " + q.dataType());
-                }
-                if (!VECTOR_MODULE) {
-                    throw new IllegalStateException("the vector attention kernel needs --add-modules jdk.incubator.vector");
-                }
-                yield true;
-            }
-        };
+        boolean vector = impl.vectorFor(q.dataType(), "attention");
         return vector ? vectorAttention(tape, q, k, v, mask, s) : arrayOpsAttention(tape, q, k, v, mask, s);
     }
 
     private static Tensor vectorAttention(Tape tape, Tensor q, Tensor k, Tensor v, AttentionMask mask, Shape s) {
         boolean grad = tape.needsGrad(q, k, v);
-        float[] qa = floats(q.value());
-        float[] ka = floats(k.value());
-        float[] va = floats(v.value());
+        float[] qa = HostFloats.read(q.value());
+        float[] ka = HostFloats.read(k.value());
+        float[] va = HostFloats.read(v.value());
         float[] out = new float[qa.length];
         float[] lse = new float[s.batch() * s.heads() * s.queries()];
         VectorAttention.forward(qa, ka, va, mask, s, out, lse);
-        Tensor result = tape.output(Nd4j.create(out, q.shape(), 'c'), grad);
+        Tensor result = tape.output(HostFloats.write(out, q.shape()), grad);
         if (grad) {
             tape.record(result, () -> {
                 float[] dq = new float[qa.length];
                 float[] dk = new float[ka.length];
                 float[] dv = new float[va.length];
-                VectorAttention.backward(qa, ka, va, out, lse, floats(result.grad()), mask, s, dq, dk, dv);
+                VectorAttention.backward(qa, ka, va, out, lse, HostFloats.read(result.grad()), mask, s, dq, dk, dv);
                 accumulateFloats(q, dq);
                 accumulateFloats(k, dk);
                 accumulateFloats(v, dv);
@@ -118,14 +95,9 @@ public final class GroupedQueryAttention {
         return result;
     }
 
-    private static float[] floats(INDArray a) {
-        INDArray c = a.isView() || a.ordering() != 'c' || a.data().length() != a.length() ? a.dup('c') : a;
-        return c.data().asFloat();
-    }
-
     private static void accumulateFloats(Tensor t, float[] g) {
         if (t.requiresGrad()) {
-            t.accumulateOwned(Nd4j.create(g, t.shape(), 'c'));
+            t.accumulateOwned(HostFloats.write(g, t.shape()));
         }
     }
 

@@ -17,6 +17,11 @@ public final class RmsNorm {
     }
 
     public static Tensor apply(Tape tape, Tensor x, Tensor weight, double eps) {
+        return apply(tape, x, weight, eps, Implementation.AUTO);
+    }
+
+    /** @see Implementation */
+    public static Tensor apply(Tape tape, Tensor x, Tensor weight, double eps, Implementation impl) {
         if (!(eps > 0) || Double.isInfinite(eps)) {
             throw new IllegalArgumentException("RMSNorm eps must be a positive finite number, got " + eps);
         }
@@ -25,6 +30,9 @@ public final class RmsNorm {
                     + java.util.Arrays.toString(x.shape()) + " and weight " + java.util.Arrays.toString(weight.shape()));
         }
         Add.checkTypes(x, weight);
+        if (impl.vectorFor(x.dataType(), "RMSNorm")) {
+            return vectorised(tape, x, weight, eps);
+        }
         boolean grad = tape.needsGrad(x, weight);
         INDArray squares = x.value().mul(x.value());
         INDArray r = squares.mean(true, 1).addi(eps);
@@ -62,6 +70,32 @@ public final class RmsNorm {
                 x.accumulateOwned(gHat);
             }
         });
+        return out;
+    }
+
+    private static Tensor vectorised(Tape tape, Tensor x, Tensor weight, double eps) {
+        boolean grad = tape.needsGrad(x, weight);
+        int rows = (int) x.shape()[0];
+        int dim = (int) x.shape()[1];
+        float[] xs = HostFloats.read(x.value());
+        float[] w = HostFloats.read(weight.value());
+        float[] y = new float[xs.length];
+        float[] r = new float[rows];
+        VectorRmsNorm.forward(xs, w, rows, dim, (float) eps, y, r);
+        Tensor out = tape.output(HostFloats.write(y, x.shape()), grad);
+        if (grad) {
+            tape.record(out, () -> {
+                float[] dx = new float[xs.length];
+                float[] dw = new float[dim];
+                VectorRmsNorm.backward(xs, w, r, HostFloats.read(out.grad()), rows, dim, dx, dw);
+                if (x.requiresGrad()) {
+                    x.accumulateOwned(HostFloats.write(dx, x.shape()));
+                }
+                if (weight.requiresGrad()) {
+                    weight.accumulateOwned(HostFloats.write(dw, weight.shape()));
+                }
+            });
+        }
         return out;
     }
 }

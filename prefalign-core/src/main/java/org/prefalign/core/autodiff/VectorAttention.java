@@ -104,6 +104,7 @@ final class VectorAttention {
             float[] p = new float[blk.padded];
             float[] dkT = new float[d * blk.padded];
             float[] dvT = new float[d * blk.padded];
+            float[] dqLanes = new float[d * L]; // per-lane partial sums of dq, reduced once per row
             for (int g = 0; g < s.groups(); g++) {
                 int h = kvh * s.groups() + g;
                 for (int i = 0; i < s.queries(); i++) {
@@ -124,9 +125,7 @@ final class VectorAttention {
                     }
                     FloatVector lseV = FloatVector.broadcast(SPECIES, rowLse);
                     FloatVector deltaV = FloatVector.broadcast(SPECIES, outDotGo);
-                    for (int c = 0; c < d; c++) {
-                        dq[row + c] = 0f;
-                    }
+                    java.util.Arrays.fill(dqLanes, 0f);
                     for (int j = 0; j < end; j += L) {
                         FloatVector prob = FloatVector.fromArray(SPECIES, p, j).sub(lseV).lanewise(VectorOperators.EXP);
                         FloatVector dp = FloatVector.zero(SPECIES);
@@ -137,12 +136,16 @@ final class VectorAttention {
                         FloatVector ds = prob.mul(dp.sub(deltaV));
                         for (int c = 0; c < d; c++) {
                             int at = c * blk.padded + j;
-                            dq[row + c] += ds.mul(FloatVector.fromArray(SPECIES, blk.kT, at)).reduceLanes(VectorOperators.ADD) * scale;
+                            ds.fma(FloatVector.fromArray(SPECIES, blk.kT, at), FloatVector.fromArray(SPECIES, dqLanes, c * L))
+                                    .intoArray(dqLanes, c * L);
                             ds.fma(FloatVector.broadcast(SPECIES, q[row + c] * scale), FloatVector.fromArray(SPECIES, dkT, at))
                                     .intoArray(dkT, at);
                             prob.fma(FloatVector.broadcast(SPECIES, go[row + c]), FloatVector.fromArray(SPECIES, dvT, at))
                                     .intoArray(dvT, at);
                         }
+                    }
+                    for (int c = 0; c < d; c++) {
+                        dq[row + c] = FloatVector.fromArray(SPECIES, dqLanes, c * L).reduceLanes(VectorOperators.ADD) * scale;
                     }
                 }
             }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.core.autodiff.Add;
 import org.prefalign.core.autodiff.AttentionMask;
 import org.prefalign.core.autodiff.GroupedQueryAttention;
+import org.prefalign.core.autodiff.Implementation;
 import org.prefalign.core.autodiff.Linear;
 import org.prefalign.core.autodiff.MatMul;
 import org.prefalign.core.autodiff.RmsNorm;
@@ -47,7 +48,7 @@ public final class LlamaModel implements CausalLM {
     private final Tensor outputHead;
     private final Block[] blocks;
     private final double[] inverseFrequencies;
-    private GroupedQueryAttention.Implementation attention = GroupedQueryAttention.Implementation.AUTO;
+    private Implementation implementation = Implementation.AUTO;
 
     /** One decoder block's parameters (biases null unless the config has q/k/v biases). */
     private record Block(Tensor attnNorm, Tensor wq, Tensor bq, Tensor wk, Tensor bk, Tensor wv, Tensor bv, Tensor wo,
@@ -193,9 +194,9 @@ public final class LlamaModel implements CausalLM {
         return s;
     }
 
-    /** Chooses the self-attention implementation of training and scoring passes (default AUTO). */
-    public LlamaModel withAttention(GroupedQueryAttention.Implementation implementation) {
-        this.attention = java.util.Objects.requireNonNull(implementation, "implementation");
+    /** Chooses how the fused ops (attention, RMSNorm, SwiGLU) compute (default AUTO). */
+    public LlamaModel withImplementation(Implementation implementation) {
+        this.implementation = java.util.Objects.requireNonNull(implementation, "implementation");
         return this;
     }
 
@@ -233,7 +234,7 @@ public final class LlamaModel implements CausalLM {
         checkTokens(batch);
         GroupedQueryAttention.Shape shape = attentionShape(batch);
         AttentionMask mask = new AttentionMask(batch.attentionMask(), batch.length());
-        return decoder(tape, batch, (t, layer, q, k, v) -> GroupedQueryAttention.apply(t, q, k, v, mask, shape, attention));
+        return decoder(tape, batch, (t, layer, q, k, v) -> GroupedQueryAttention.apply(t, q, k, v, mask, shape, implementation));
     }
 
     @Override
@@ -290,17 +291,18 @@ public final class LlamaModel implements CausalLM {
         Tensor x = RowGather.apply(tape, tokenEmbedding, batch.flatTokens());
         for (int l = 0; l < blocks.length; l++) {
             Block b = blocks[l];
-            Tensor h = RmsNorm.apply(tape, x, b.attnNorm(), config.rmsEps());
+            Tensor h = RmsNorm.apply(tape, x, b.attnNorm(), config.rmsEps(), implementation);
             Tensor q = RotaryEmbedding.apply(tape, Linear.apply(tape, h, b.wq(), b.bq()), config.heads(), rope);
             Tensor k = RotaryEmbedding.apply(tape, Linear.apply(tape, h, b.wk(), b.bk()), config.kvHeads(), rope);
             Tensor v = Linear.apply(tape, h, b.wv(), b.bv());
             Tensor attended = attention.apply(tape, l, q, k, v);
             x = Add.apply(tape, x, Linear.apply(tape, attended, b.wo(), b.bo()));
-            h = RmsNorm.apply(tape, x, b.ffnNorm(), config.rmsEps());
-            Tensor gated = SwiGlu.apply(tape, Linear.apply(tape, h, b.gate(), null), Linear.apply(tape, h, b.up(), null));
+            h = RmsNorm.apply(tape, x, b.ffnNorm(), config.rmsEps(), implementation);
+            Tensor gated = SwiGlu.apply(tape, Linear.apply(tape, h, b.gate(), null), Linear.apply(tape, h, b.up(), null),
+                    implementation);
             x = Add.apply(tape, x, Linear.apply(tape, gated, b.down(), null));
         }
-        return RmsNorm.apply(tape, x, outputNorm, config.rmsEps());
+        return RmsNorm.apply(tape, x, outputNorm, config.rmsEps(), implementation);
     }
 
     private GroupedQueryAttention.Shape attentionShape(TokenBatch batch) {

@@ -20,7 +20,7 @@ class VectorAttentionTest {
     private record Result(INDArray out, INDArray dq, INDArray dk, INDArray dv) {
     }
 
-    private static Result run(GroupedQueryAttention.Implementation impl, INDArray q, INDArray k, INDArray v,
+    private static Result run(Implementation impl, INDArray q, INDArray k, INDArray v,
             INDArray seed, AttentionMask mask, GroupedQueryAttention.Shape s) {
         Tensor qt = Tensor.parameter(q.dup());
         Tensor kt = Tensor.parameter(k.dup());
@@ -66,8 +66,8 @@ class VectorAttentionTest {
             INDArray v = GradCheck.random(rng, 1, n, s.kvHeads() * s.headDim()).castTo(DataType.FLOAT);
             INDArray seed = GradCheck.random(rng, 1, n, s.heads() * s.headDim()).castTo(DataType.FLOAT);
             AttentionMask mask = new AttentionMask(randomPadding(rng, s.batch(), s.queries()), s.queries());
-            Result want = run(GroupedQueryAttention.Implementation.ARRAY_OPS, q, k, v, seed, mask, s);
-            Result got = run(GroupedQueryAttention.Implementation.VECTOR, q, k, v, seed, mask, s);
+            Result want = run(Implementation.ARRAY_OPS, q, k, v, seed, mask, s);
+            Result got = run(Implementation.VECTOR, q, k, v, seed, mask, s);
             assertClose(s + " output", want.out(), got.out());
             assertClose(s + " dq", want.dq(), got.dq());
             assertClose(s + " dk", want.dk(), got.dk());
@@ -82,7 +82,7 @@ class VectorAttentionTest {
         GroupedQueryAttention.Shape s = new GroupedQueryAttention.Shape(1, 2, 2, 2, 2);
         try (Tape tape = Tape.inference()) {
             assertThrows(IllegalArgumentException.class,
-                    () -> GroupedQueryAttention.apply(tape, q, q, q, mask, s, GroupedQueryAttention.Implementation.VECTOR));
+                    () -> GroupedQueryAttention.apply(tape, q, q, q, mask, s, Implementation.VECTOR));
         }
         assertEquals(DataType.DOUBLE, q.dataType());
     }

@@ -36,7 +36,7 @@ public final class TrainingStepTiming {
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         double[] train = new double[iterations];
         double[] infer = new double[iterations];
-        for (int k = -3; k < iterations; k++) {
+        for (int k = -20; k < iterations; k++) { // the Vector API kernels need C2 before they are fast
             long t0 = System.nanoTime();
             try (ForwardPass pass = ForwardPass.training(model, batch)) {
                 Tensor lp = pass.tokenLogProbs(targets);

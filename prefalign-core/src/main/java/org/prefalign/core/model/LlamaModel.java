@@ -24,8 +24,10 @@ import org.prefalign.core.autodiff.SwiGlu;
 import org.prefalign.core.autodiff.Tape;
 import org.prefalign.core.autodiff.Tensor;
 import org.prefalign.core.autodiff.TokenLogProbs;
+import org.prefalign.core.io.ModelWeights;
 import org.prefalign.core.io.gguf.GgufFile;
 import org.prefalign.core.io.hf.LlamaConfig;
+import org.prefalign.core.io.hf.RotaryPermutation;
 
 /**
  * The Llama-family decoder (Touvron et al., "LLaMA", 2023, arXiv:2302.13971), trainable:
@@ -139,26 +141,63 @@ public final class LlamaModel implements CausalLM {
         return new LlamaModel(config, weights);
     }
 
-    /** Reads a GGUF llama (or qwen2) checkpoint into float32 parameters. */
+    /** Reads a GGUF llama or qwen2 checkpoint (F32, F16, BF16, Q8_0 tensors) into float32 parameters. */
     public static LlamaModel fromGguf(Path path) throws IOException {
-        return fromGguf(GgufFile.read(path), DataType.FLOAT);
+        return fromWeights(ModelWeights.fromGguf(path), DataType.FLOAT);
+    }
+
+    /** An open GGUF llama or qwen2 file's weights as parameters of the given type. */
+    public static LlamaModel fromGguf(GgufFile file, DataType type) throws IOException {
+        return fromWeights(ModelWeights.fromGguf(file), type);
+    }
+
+    /** A Hugging Face checkpoint directory ({@code config.json} and safetensors) into float32 parameters. */
+    public static LlamaModel fromHf(Path directory) throws IOException {
+        return fromWeights(ModelWeights.fromHf(directory), DataType.FLOAT);
     }
 
     /**
-     * A model from an open GGUF file, its tensors dequantised to the given type. llama.cpp rotates
-     * adjacent pairs for {@code llama} (its converter permutes HF's q/k rows to match) and
-     * half-split pairs for {@code qwen2}.
+     * A model over a weights container, copied into arrays of the given type. The container holds
+     * q/k rows in adjacent-pair rotary order whatever the source file, so the model rotates
+     * adjacent pairs.
      */
-    public static LlamaModel fromGguf(GgufFile file, DataType type) throws IOException {
-        LlamaConfig hf = LlamaConfig.fromGguf(file);
-        RopePairing pairing = hf.modelType().equals("qwen2") ? RopePairing.HALF_SPLIT : RopePairing.ADJACENT;
-        DecoderConfig config = DecoderConfig.fromHf(hf, pairing);
-        Map<String, INDArray> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : parameterShapes(config).entrySet()) {
-            float[] data = file.tensorAsFloats(e.getKey());
-            weights.put(e.getKey(), Nd4j.create(data, e.getValue(), 'c').castTo(type));
+    public static LlamaModel fromWeights(ModelWeights weights, DataType type) {
+        DecoderConfig config = DecoderConfig.fromHf(weights.config(), RopePairing.ADJACENT);
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        for (String name : weights.names()) {
+            arrays.put(name, Nd4j.create(weights.tensor(name), weights.shape(name), 'c').castTo(type));
         }
-        return new LlamaModel(config, weights);
+        return new LlamaModel(config, arrays);
+    }
+
+    /**
+     * The current parameters as a weights container (float32 copies) for saving with
+     * {@link ModelWeights#saveHf} or {@link ModelWeights#saveGguf}; half-split models have their
+     * q/k rows permuted to the container's adjacent-pair order.
+     *
+     * @param hf the checkpoint's HF-style config (model type, special tokens); it must describe this model
+     * @throws IllegalArgumentException when {@code hf} describes a different model
+     */
+    public ModelWeights toWeights(LlamaConfig hf) {
+        DecoderConfig described = DecoderConfig.fromHf(hf, config.ropePairing());
+        if (!described.equals(config)) {
+            throw new IllegalArgumentException("the HF config describes " + described + ", not this model's " + config);
+        }
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            float[] values = e.getValue().value().castTo(DataType.FLOAT).dup('c').data().asFloat();
+            if (config.ropePairing() == RopePairing.HALF_SPLIT && isRotated(e.getKey())) {
+                int heads = e.getKey().contains("attn_q") ? config.heads() : config.kvHeads();
+                int cols = e.getKey().endsWith(".bias") ? 1 : config.dim();
+                values = RotaryPermutation.hfToGguf(values, heads, cols);
+            }
+            tensors.put(e.getKey(), values);
+        }
+        return ModelWeights.of(hf, tensors);
+    }
+
+    private static boolean isRotated(String name) {
+        return name.contains(".attn_q.") || name.contains(".attn_k.");
     }
 
     /** Every parameter name the config implies, with its shape, in a stable order. */

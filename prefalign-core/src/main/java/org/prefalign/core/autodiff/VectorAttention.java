@@ -24,44 +24,53 @@ final class VectorAttention {
     }
 
     /**
-     * Keys and values of one (sequence, key/value head) transposed to [d][Tpad] so that loops over
-     * keys run along vector lanes, plus an additive key bias (0 real, −∞ padding or beyond T).
+     * Keys and values of one (sequence, key/value head) transposed to [d][capacity] so that loops
+     * over keys run along vector lanes, plus an additive key bias (0 for a real key, −∞ for padding
+     * and empty slots). A training pass builds one per call; a decoding cache keeps them and fills
+     * one slot per token.
      */
-    private static final class Block {
-        final int b;
-        final int kvh;
+    static final class KeyBlock {
         final int padded;
+        final int headDim;
         final float[] kT;
         final float[] vT;
         final float[] keyBias;
-        final boolean[] seesAnyKey;
+        private int firstValid = Integer.MAX_VALUE;
 
-        Block(float[] k, float[] v, AttentionMask mask, GroupedQueryAttention.Shape s, int b, int kvh) {
-            this.b = b;
-            this.kvh = kvh;
-            int t = s.queries();
-            int d = s.headDim();
-            padded = (t + L - 1) / L * L;
-            kT = new float[d * padded];
-            vT = new float[d * padded];
+        KeyBlock(int capacity, int headDim) {
+            this.padded = (capacity + L - 1) / L * L;
+            this.headDim = headDim;
+            kT = new float[headDim * padded];
+            vT = new float[headDim * padded];
             keyBias = new float[padded];
-            int stride = s.kvHeads() * d;
-            for (int j = 0; j < padded; j++) {
-                keyBias[j] = j < t && mask.keyValid()[b][j] ? 0f : Float.NEGATIVE_INFINITY;
+            java.util.Arrays.fill(keyBias, Float.NEGATIVE_INFINITY);
+        }
+
+        /** Stores key and value rows k[kOffset..+d), v[vOffset..+d) at a slot. */
+        void put(int slot, float[] k, float[] v, int offset, boolean valid) {
+            for (int c = 0; c < headDim; c++) {
+                kT[c * padded + slot] = k[offset + c];
+                vT[c * padded + slot] = v[offset + c];
             }
-            seesAnyKey = new boolean[t];
-            boolean any = false;
-            for (int i = 0; i < t; i++) {
-                any |= mask.keyValid()[b][i];
-                seesAnyKey[i] = any;
+            keyBias[slot] = valid ? 0f : Float.NEGATIVE_INFINITY;
+            if (valid) {
+                firstValid = Math.min(firstValid, slot);
             }
-            for (int j = 0; j < t; j++) {
-                int base = (b * t + j) * stride + kvh * d;
-                for (int c = 0; c < d; c++) {
-                    kT[c * padded + j] = k[base + c];
-                    vT[c * padded + j] = v[base + c];
-                }
+        }
+
+        /** Whether a query at slot {@code self} sees a real key (else it sees only itself). */
+        boolean seesAnyKey(int self) {
+            return firstValid <= self;
+        }
+
+        /** The block of sequence b, key/value head kvh of rows k, v [B·T, KV·d] under a mask. */
+        static KeyBlock of(float[] k, float[] v, AttentionMask mask, GroupedQueryAttention.Shape s, int b, int kvh) {
+            KeyBlock blk = new KeyBlock(s.queries(), s.headDim());
+            int stride = s.kvHeads() * s.headDim();
+            for (int j = 0; j < s.queries(); j++) {
+                blk.put(j, k, v, (b * s.queries() + j) * stride + kvh * s.headDim(), mask.keyValid()[b][j]);
             }
+            return blk;
         }
     }
 
@@ -69,36 +78,71 @@ final class VectorAttention {
     static void forward(float[] q, float[] k, float[] v, AttentionMask mask, GroupedQueryAttention.Shape s,
             float[] out, float[] lse) {
         forEachBlock(s, (b, kvh) -> {
-            Block blk = new Block(k, v, mask, s, b, kvh);
+            KeyBlock blk = KeyBlock.of(k, v, mask, s, b, kvh);
             float[] p = new float[blk.padded];
-            int d = s.headDim();
             for (int g = 0; g < s.groups(); g++) {
                 int h = kvh * s.groups() + g;
                 for (int i = 0; i < s.queries(); i++) {
-                    int row = (b * s.queries() + i) * s.heads() * d + h * d;
-                    int lseIndex = (b * s.heads() + h) * s.queries() + i;
-                    if (!blk.seesAnyKey[i]) {
-                        selfOnly(q, row, blk, i, d, (float) s.scale(), out, lse, lseIndex);
-                        continue;
-                    }
-                    int end = scores(q, row, blk, i, d, (float) s.scale(), p);
-                    float max = max(p, end);
-                    float sum = expShifted(p, end, max);
-                    lse[lseIndex] = max + (float) Math.log(sum);
-                    float inv = 1f / sum;
-                    for (int c = 0; c < d; c++) {
-                        out[row + c] = dot(p, blk.vT, c * blk.padded, end) * inv;
-                    }
+                    int row = (b * s.queries() + i) * s.heads() * s.headDim() + h * s.headDim();
+                    lse[(b * s.heads() + h) * s.queries() + i] = attendRow(q, row, blk, i, (float) s.scale(), p, out);
                 }
             }
         });
+    }
+
+    /**
+     * Decoding over a cache: writes the step's keys and values (rows k, v [B·Tq, KV·d]) into the
+     * layer's blocks at slots from..from+Tq−1, then attends each query row of q [B·Tq, H·d] to the
+     * slots up to its own into out.
+     */
+    static void decode(float[] q, float[] k, float[] v, KeyBlock[] blocks, int from, boolean[][] stepValid,
+            GroupedQueryAttention.Shape s, float[] out) {
+        forEachBlock(s, (b, kvh) -> {
+            KeyBlock blk = blocks[b * s.kvHeads() + kvh];
+            int stride = s.kvHeads() * s.headDim();
+            for (int i = 0; i < s.queries(); i++) {
+                blk.put(from + i, k, v, (b * s.queries() + i) * stride + kvh * s.headDim(), stepValid[b][i]);
+            }
+            float[] p = new float[blk.padded];
+            for (int g = 0; g < s.groups(); g++) {
+                int h = kvh * s.groups() + g;
+                for (int i = 0; i < s.queries(); i++) {
+                    int row = (b * s.queries() + i) * s.heads() * s.headDim() + h * s.headDim();
+                    attendRow(q, row, blk, from + i, (float) s.scale(), p, out);
+                }
+            }
+        });
+    }
+
+    /**
+     * One query row's attention over the block's keys up to slot {@code self} into out[row..+d);
+     * returns the row's log-sum-exp of scaled scores. p is scratch of the block's capacity.
+     */
+    private static float attendRow(float[] q, int row, KeyBlock blk, int self, float scale, float[] p, float[] out) {
+        int d = blk.headDim;
+        if (!blk.seesAnyKey(self)) {
+            float score = 0f;
+            for (int c = 0; c < d; c++) {
+                out[row + c] = blk.vT[c * blk.padded + self];
+                score += q[row + c] * scale * blk.kT[c * blk.padded + self];
+            }
+            return score;
+        }
+        int end = scores(q, row, blk, self, d, scale, p);
+        float max = max(p, end);
+        float sum = expShifted(p, end, max);
+        float inv = 1f / sum;
+        for (int c = 0; c < d; c++) {
+            out[row + c] = dot(p, blk.vT, c * blk.padded, end) * inv;
+        }
+        return max + (float) Math.log(sum);
     }
 
     /** dq, dk, dv (overwritten) from the forward's inputs, output, lse and the output gradient go. */
     static void backward(float[] q, float[] k, float[] v, float[] out, float[] lse, float[] go, AttentionMask mask,
             GroupedQueryAttention.Shape s, float[] dq, float[] dk, float[] dv) {
         forEachBlock(s, (b, kvh) -> {
-            Block blk = new Block(k, v, mask, s, b, kvh);
+            KeyBlock blk = KeyBlock.of(k, v, mask, s, b, kvh);
             int d = s.headDim();
             float scale = (float) s.scale();
             float[] p = new float[blk.padded];
@@ -109,7 +153,7 @@ final class VectorAttention {
                 int h = kvh * s.groups() + g;
                 for (int i = 0; i < s.queries(); i++) {
                     int row = (b * s.queries() + i) * s.heads() * d + h * d;
-                    if (!blk.seesAnyKey[i]) {
+                    if (!blk.seesAnyKey(i)) {
                         // p = onehot(self): dq = dk = 0 and dv[self] += go
                         for (int c = 0; c < d; c++) {
                             dq[row + c] = 0f;
@@ -164,7 +208,7 @@ final class VectorAttention {
      * Scaled scores of query row i against keys 0..i into p (masked keys −∞); returns the end of
      * the causal range rounded up to whole vectors.
      */
-    private static int scores(float[] q, int row, Block blk, int i, int d, float scale, float[] p) {
+    private static int scores(float[] q, int row, KeyBlock blk, int i, int d, float scale, float[] p) {
         int end = (i + L) / L * L;
         for (int j = 0; j < end; j += L) {
             FloatVector acc = FloatVector.fromArray(SPECIES, blk.keyBias, j);
@@ -207,17 +251,6 @@ final class VectorAttention {
             acc = FloatVector.fromArray(SPECIES, a, j).fma(FloatVector.fromArray(SPECIES, b, bOffset + j), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** A query that sees only itself: its output is its own value row, its log-sum-exp its own score. */
-    private static void selfOnly(float[] q, int row, Block blk, int i, int d, float scale, float[] out, float[] lse,
-            int lseIndex) {
-        float score = 0f;
-        for (int c = 0; c < d; c++) {
-            out[row + c] = blk.vT[c * blk.padded + i];
-            score += q[row + c] * scale * blk.kT[c * blk.padded + i];
-        }
-        lse[lseIndex] = score;
     }
 
     @FunctionalInterface

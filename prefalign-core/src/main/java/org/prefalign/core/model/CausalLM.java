@@ -2,6 +2,7 @@ package org.prefalign.core.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.prefalign.core.autodiff.KeyValueCache;
 import org.prefalign.core.autodiff.Tape;
 import org.prefalign.core.autodiff.Tensor;
 
@@ -38,7 +39,7 @@ public interface CausalLM extends Trainable {
     Tensor logits(Tape tape, Tensor hidden, int[] rows);
 
     /** An empty key/value cache for incremental decoding of {@code batch} sequences. */
-    KvCache newCache(int batch, int capacity);
+    KeyValueCache newCache(int batch, int capacity);
 
     /**
      * Appends a step of tokens (B × Tq, with attention mask and positions) to the cache and returns
@@ -46,7 +47,7 @@ public interface CausalLM extends Trainable {
      * Inference only. With left-padded prompts as the first step, the last column is every
      * prompt's last token.
      */
-    INDArray decode(KvCache cache, TokenBatch step);
+    INDArray decode(KeyValueCache cache, TokenBatch step);
 
     /** Token log-probs [B, T] of {@code targets} (see {@link TokenBatch#nextTokenTargets()}), no gradients. */
     default INDArray logProbs(TokenBatch batch, int[][] targets) {

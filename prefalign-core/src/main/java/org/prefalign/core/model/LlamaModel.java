@@ -14,6 +14,7 @@ import org.prefalign.core.autodiff.Add;
 import org.prefalign.core.autodiff.AttentionMask;
 import org.prefalign.core.autodiff.GroupedQueryAttention;
 import org.prefalign.core.autodiff.Implementation;
+import org.prefalign.core.autodiff.KeyValueCache;
 import org.prefalign.core.autodiff.Linear;
 import org.prefalign.core.autodiff.MatMul;
 import org.prefalign.core.autodiff.RmsNorm;
@@ -288,35 +289,24 @@ public final class LlamaModel implements CausalLM {
     }
 
     @Override
-    public KvCache newCache(int batch, int capacity) {
-        return new KvCache(config.layers(), batch, config.kvHeads(), capacity, config.headDim(), type);
+    public KeyValueCache newCache(int batch, int capacity) {
+        return new KeyValueCache(config.layers(), batch, config.kvHeads(), capacity, config.headDim(), type, implementation);
     }
 
     @Override
-    public INDArray decode(KvCache cache, TokenBatch step) {
+    public INDArray decode(KeyValueCache cache, TokenBatch step) {
         checkTokens(step);
-        int from = cache.reserve(step.attentionMask());
-        int end = from + step.length();
         GroupedQueryAttention.Shape shape = attentionShape(step);
+        cache.beginStep(step.attentionMask());
         try (Tape tape = Tape.inference()) {
-            INDArray mask = tape.own(new AttentionMask(cache.validPrefix(end), step.length()).additive(type));
-            Tensor hidden = decoder(tape, step, (t, layer, q, k, v) -> {
-                INDArray q4 = t.own(GroupedQueryAttention.queriesByKvHead(q.value(), shape));
-                q4.muli(shape.scale());
-                INDArray k4 = t.own(GroupedQueryAttention.byKvHead(k.value(), shape));
-                INDArray v4 = t.own(GroupedQueryAttention.byKvHead(v.value(), shape));
-                cache.write(layer, from, k4, v4);
-                INDArray probs = t.own(GroupedQueryAttention.probabilities(q4, cache.keys(layer, end), mask, shape.groups()));
-                INDArray o4 = t.own(Nd4j.matmul(probs, cache.values(layer, end), null, false, false, false));
-                return Tensor.constant(t.own(GroupedQueryAttention.rowsFromQueries(o4, shape)));
-            });
+            Tensor hidden = decoder(tape, step, (t, layer, q, k, v) -> cache.attend(t, layer, q, k, v, shape));
             int[] lastRows = new int[step.batchSize()];
             for (int b = 0; b < lastRows.length; b++) {
                 lastRows[b] = b * step.length() + step.length() - 1;
             }
-            INDArray logits = logits(tape, hidden, lastRows).value().dup();
-            cache.advance(step.length());
-            return logits;
+            return logits(tape, hidden, lastRows).value().dup();
+        } finally {
+            cache.endStep();
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.prefalign.core.autodiff.Buffers;
+import org.prefalign.core.autodiff.KeyValueCache;
 import org.prefalign.core.model.CausalLM;
-import org.prefalign.core.model.KvCache;
 import org.prefalign.core.model.TokenBatch;
 
 /**
@@ -81,7 +81,7 @@ public final class Sampler {
             out.add(new ArrayList<>());
             logps.add(new ArrayList<>());
         }
-        try (KvCache cache = model.newCache(b, longest + config.maxNewTokens())) {
+        try (KeyValueCache cache = model.newCache(b, longest + config.maxNewTokens())) {
             INDArray logits = model.decode(cache, TokenBatch.padded(tokens, mask));
             int running = b;
             while (running > 0) {

@@ -1,6 +1,5 @@
 package org.prefalign.core.autodiff;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -17,6 +16,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Backward (one fused step): with P the attention probabilities and G_O = dL/dO,
  * dV = Pᵀ G_O, dP = G_O Vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ = dS K / √d, dK = dSᵀ Q / √d.
+ *
+ * <p>Two implementations of the same function ({@link Implementation}): ND4J array ops, which
+ * materialise P [B, H, T, T] (any backend), and a Vector API kernel over the causal half that
+ * keeps only each row's log-sum-exp and recomputes P in backward (CPU, float32).
  */
 public final class GroupedQueryAttention {
 

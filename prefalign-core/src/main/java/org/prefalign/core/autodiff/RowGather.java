@@ -18,6 +18,9 @@ public final class RowGather {
     private RowGather() {
     }
 
+    // Nd4j.scatterUpdate is deprecated in favour of the scatter_add custom op, which races on repeated
+    // indices when it runs multi-threaded (libnd4j parallelises over indices); this one partitions by row.
+    @SuppressWarnings("deprecation")
     public static Tensor apply(Tape tape, Tensor table, int[] rows) {
         if (table.value().rank() != 2) {
             throw new IllegalArgumentException("row gather needs a rank-2 table, got rank " + table.value().rank());

@@ -138,7 +138,8 @@ public final class TokenLogProbs {
         return z;
     }
 
-    /** dz[i, t_i] += g_i. */
+    /** dz[i, t_i] += g_i (the race-free scatter, as in {@link RowGather}). */
+    @SuppressWarnings("deprecation")
     private static void addAtTargets(INDArray dz, int[] targets, INDArray g) {
         long rows = dz.size(0);
         long vocab = dz.size(1);

@@ -34,8 +34,8 @@ import org.prefalign.core.io.hf.RotaryPermutation;
  * The Llama-family decoder (Touvron et al., "LLaMA", 2023, arXiv:2302.13971), trainable:
  * <pre>
  *   x = E[tokens]
- *   per block:  x += W_o · attention(rope(W_q h), rope(W_k h), W_v h),  h = rmsnorm(x)
- *               x += W_down · (silu(W_gate h) ⊙ W_up h),               h = rmsnorm(x)
+ *   per block:  h = rmsnorm(x);  x += W_o · attention(rope(W_q h), rope(W_k h), W_v h)
+ *               h = rmsnorm(x);  x += W_down · (silu(W_gate h) ⊙ W_up h)
  *   hidden = rmsnorm(x);  logits = hidden · W_outᵀ  (W_out = E when tied)
  * </pre>
  * Parameters carry GGUF's tensor names ({@code token_embd.weight}, {@code blk.N.attn_q.weight},

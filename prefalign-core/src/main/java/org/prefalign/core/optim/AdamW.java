@@ -129,7 +129,7 @@ public final class AdamW implements Optimizer {
     @Override
     public Map<String, INDArray> stateDict() {
         Map<String, INDArray> s = new LinkedHashMap<>();
-        s.put("step", Nd4j.scalar(DataType.LONG, steps));
+        s.put("step", Nd4j.scalar(DataType.INT64, steps));
         for (String name : parameters.keySet()) {
             s.put(name + ".exp_avg", firstMoments.get(name).dup());
             s.put(name + ".exp_avg_sq", secondMoments.get(name).dup());

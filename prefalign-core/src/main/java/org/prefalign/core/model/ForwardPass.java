@@ -80,6 +80,16 @@ public final class ForwardPass implements AutoCloseable {
         return Reshape.apply(tape, lp, batch.batchSize(), t);
     }
 
+    /** All logits [B, T, V] (materialised: for large vocabularies prefer {@link #tokenLogProbs}). */
+    public Tensor logits() {
+        int[] all = new int[batch.batchSize() * batch.length()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        Tensor flat = model.logits(tape, hidden, all);
+        return Reshape.apply(tape, flat, batch.batchSize(), batch.length(), model.vocabSize());
+    }
+
     /** Logits [B, V] at position {@code positions[b]} of each sequence. */
     public Tensor logitsAt(int[] positions) {
         return model.logits(tape, hidden, rows(positions));

@@ -69,8 +69,10 @@ class StoriesGoldenTest {
                 assertEquals(0.0, lp.getDouble(0, c.tokens().length - 1), 0.0, "no target after the last token");
                 assertEquals(c.sum(), sum, TOL * c.tokens().length);
                 INDArray logits = pass.logitsAt(new int[] {c.tokens().length - 1}).value();
+                INDArray all = pass.logits().value();
                 for (int v = 0; v < c.lastLogits().length; v++) {
                     assertEquals(c.lastLogits()[v], logits.getDouble(0, v), TOL, "last logit " + v);
+                    assertEquals(c.lastLogits()[v], all.getDouble(0, c.tokens().length - 1, v), TOL, "all logits, last " + v);
                 }
             }
         }

@@ -6,11 +6,16 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.core.autodiff.Tensor;
+import org.prefalign.core.optim.AdamW;
+import org.prefalign.core.optim.GradientAccumulation;
+import org.prefalign.core.optim.LearningRateSchedule;
 
 /**
- * Prints the time of a policy forward + backward over 16 sequences × 128 tokens of stories260K
- * (the shape of a DPO step with 8 pairs), and of a forward without gradients. A measurement for
- * humans, not a test: {@code java -cp ... org.prefalign.core.model.TrainingStepTiming [shared dir]}.
+ * Prints timings on stories260K for 16 sequences × 128 tokens (the shape of a DPO step with 8
+ * pairs): a policy forward + backward, a forward without gradients, and a whole DPO-shaped step
+ * (policy forward + backward, reference forward, clipping and AdamW). A measurement for humans,
+ * not a test: {@code java --add-modules jdk.incubator.vector -cp ... org.prefalign.core.model.TrainingStepTiming
+ * [shared dir] [iterations]}, with OMP_NUM_THREADS=1 on small machines.
  */
 public final class TrainingStepTiming {
 
@@ -19,7 +24,9 @@ public final class TrainingStepTiming {
 
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("prefalign.shared", "../shared"));
-        LlamaModel model = LlamaModel.fromGguf(shared.resolve("models/stories260K.gguf"));
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        LlamaModel policy = LlamaModel.fromGguf(shared.resolve("models/stories260K.gguf"));
+        LlamaModel reference = LlamaModel.fromGguf(shared.resolve("models/stories260K.gguf"));
         int b = 16;
         int t = 128;
         Random rng = new Random(1);
@@ -32,34 +39,39 @@ public final class TrainingStepTiming {
         }
         TokenBatch batch = TokenBatch.of(tokens);
         int[][] targets = batch.nextTokenTargets();
-        INDArray seed = Nd4j.ones(model.dataType(), b, t).muli(-1.0 / (b * t));
-        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        INDArray seed = Nd4j.ones(policy.dataType(), b, t).muli(-1.0 / (b * t));
+        GradientAccumulation optimizer = new GradientAccumulation(new AdamW(policy.parameters(),
+                AdamW.Config.torchDefaults(), AdamW.DECAY_ALL_BUT_BIASES_AND_NORMS), LearningRateSchedule.constant(1e-5), 1, 1.0);
         double[] train = new double[iterations];
         double[] infer = new double[iterations];
+        double[] step = new double[iterations];
         for (int k = -20; k < iterations; k++) { // the Vector API kernels need C2 before they are fast
             long t0 = System.nanoTime();
-            try (ForwardPass pass = ForwardPass.training(model, batch)) {
+            try (ForwardPass pass = ForwardPass.training(policy, batch)) {
                 Tensor lp = pass.tokenLogProbs(targets);
                 pass.backward(lp, seed);
             }
             long t1 = System.nanoTime();
-            try (ForwardPass pass = ForwardPass.inference(model, batch)) {
-                pass.tokenLogProbs(targets);
-            }
+            reference.logProbs(batch, targets);
             long t2 = System.nanoTime();
-            model.zeroGrad();
+            optimizer.microBatchDone();
+            long t3 = System.nanoTime();
             if (k >= 0) {
                 train[k] = (t1 - t0) / 1e6;
                 infer[k] = (t2 - t1) / 1e6;
+                step[k] = (t3 - t0) / 1e6;
             }
         }
-        Arrays.sort(train);
-        Arrays.sort(infer);
-        double tm = train[iterations / 2];
-        double im = infer[iterations / 2];
-        System.out.printf("PERF forward+backward %d tokens: median %.1f ms (min %.1f) = %.0f tokens/s%n", b * t, tm, train[0],
-                b * t / tm * 1000);
-        System.out.printf("PERF forward only     %d tokens: median %.1f ms (min %.1f) = %.0f tokens/s%n", b * t, im, infer[0],
-                b * t / im * 1000);
+        report("policy forward+backward", train, b * t);
+        report("reference forward     ", infer, b * t);
+        report("DPO-shaped step       ", step, b * t);
+    }
+
+    private static void report(String what, double[] ms, int tokens) {
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        System.out.printf("PERF %s %d tokens: median %.1f ms (min %.1f) = %.0f policy tokens/s%n", what, tokens, median,
+                sorted[0], tokens / median * 1000);
     }
 }

@@ -1,8 +1,12 @@
 package org.prefalign.data;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import org.prefalign.data.record.Content;
 import org.prefalign.data.record.Message;
 
@@ -23,6 +27,15 @@ public final class Fixtures {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code plain} gzip-compressed. */
+    public static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(plain);
+        }
+        return bytes.toByteArray();
     }
 
     public static Content text(String s) {

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prefalign.data.Fixtures.assistant;
 import static org.prefalign.data.Fixtures.file;
+import static org.prefalign.data.Fixtures.gzip;
 import static org.prefalign.data.Fixtures.text;
 import static org.prefalign.data.Fixtures.user;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prefalign.data.record.Content;
@@ -325,14 +323,6 @@ class JsonlReaderTest {
             assertEquals(List.of(1.0, -0.5, 0.25), s.map(ScoredCompletion::reward).toList());
         }
         assertEquals(OptionalDouble.empty(), readAll(file("pairs-standard.jsonl"), JsonlFormat.PREFERENCE).get(0).margin());
-    }
-
-    static byte[] gzip(byte[] plain) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(plain);
-        }
-        return bytes.toByteArray();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,0 +1,105 @@
+package org.prefalign.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.prefalign.data.inspect.DatasetInspector;
+import org.prefalign.data.inspect.Inspection;
+import org.prefalign.data.inspect.Stats;
+import org.prefalign.data.io.JsonlFormat;
+import org.prefalign.data.io.ReadSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prefalign data ...}: work with preference datasets. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Work with preference datasets (JSONL, optionally gzip).",
+        subcommands = DataCommand.Inspect.class)
+final class DataCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code prefalign data inspect FILE}: the format, every malformed line with its number,
+     * counts and length statistics. Exit status 1 when the file has errors.
+     */
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = {"Check a dataset: detect its format, report every malformed line with its number, "
+                + "count records and print length statistics. Exits with 1 when the file has errors.",
+                "Blank lines are counted, not errors."})
+    static final class Inspect implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "A JSONL file (.jsonl or .jsonl.gz).")
+        private Path file;
+
+        @Option(names = "--format", paramLabel = "NAME",
+                description = "Read as this format instead of detecting it: preference, unpaired, scored, ranking.")
+        private String format;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no such file: " + file);
+            }
+            JsonlFormat<?> f = format == null ? null : JsonlFormat.byName(format);
+            PrintWriter out = spec.commandLine().getOut();
+            Inspection i = DatasetInspector.inspect(file, f, r -> out.println(r.message()));
+            report(out, i);
+            out.flush();
+            return i.hasErrors() ? 1 : 0;
+        }
+
+        private static void report(PrintWriter out, Inspection i) {
+            out.println("file:    " + i.source());
+            if (i.format() != null) {
+                out.println("format:  " + i.format().name());
+            }
+            ReadSummary s = i.summary();
+            if (s != null) {
+                out.printf("lines:   %d (%d records, %d malformed, %d blank)%n", s.lines(), s.records(), s.skipped(),
+                        s.blankLines());
+            }
+            if (!i.counts().isEmpty()) {
+                out.println("counts:  " + i.counts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+            }
+            table(out, "characters", i.characters());
+            table(out, "messages (chat)", i.messages());
+            table(out, "values", i.values());
+            if (i.fatal() != null) {
+                out.println("error:   " + i.fatal());
+            } else if (s != null && s.skipped() > 0) {
+                out.println("error:   " + s.skipped() + (s.skipped() == 1 ? " malformed line" : " malformed lines"));
+            }
+        }
+
+        private static void table(PrintWriter out, String title, Map<String, Stats> rows) {
+            if (rows.isEmpty()) {
+                return;
+            }
+            out.printf("%-18s %10s %12s %12s %12s%n", title, "count", "min", "mean", "max");
+            rows.forEach((name, st) -> out.printf("  %-16s %10d %12s %12s %12s%n", name, st.count(), number(st.min()),
+                    String.format("%.2f", st.mean()), number(st.max())));
+        }
+
+        private static String number(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.prefalign.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DataCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private Path fixture(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    @Test
+    void aWellFormedFileIsDescribedAndExitsZero() throws IOException {
+        Path p = fixture("pairs.jsonl", """
+                {"prompt": "The sky is", "chosen": " blue.", "rejected": " green."}
+
+                {"prompt": "2 + 2 =", "chosen": " 4", "rejected": " 5", "margin": 1.5}
+                """);
+        Run r = run("data", "inspect", p.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(String.join("\n",
+                "file:    " + p,
+                "format:  preference",
+                "lines:   3 (2 records, 0 malformed, 1 blank)",
+                "counts:  text 2",
+                "characters              count          min         mean          max",
+                "  prompt                    2            7         8.50           10",
+                "  chosen                    2            2         4.00            6",
+                "  rejected                  2            2         4.50            7",
+                "values                  count          min         mean          max",
+                "  margin                    1          1.5         1.50          1.5",
+                ""), r.out());
+    }
+
+    @Test
+    void everyProblemIsPrintedWithItsLineAndTheStatusIsOne() throws IOException {
+        Path p = fixture("bad.jsonl", """
+                {"prompt": "p", "completion": "c", "label": true}
+                {"prompt": "p", "completion": 3, "label": true}
+                [1, 2]
+                {"prompt": "p", "completion": "c", "label": "yes"}
+                {"prompt": [{"role": "user", "content": "q"}], "completion": [{"role": "assistant", "content": "a"}], "label": false}
+                """);
+        Run r = run("data", "inspect", p.toString());
+        assertEquals(1, r.status(), r.out() + r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(p + ":2: field \"completion\": expected a string or a list of messages, got number", lines[0]);
+        assertEquals(p + ":3: expected a JSON object, got array", lines[1]);
+        assertEquals(p + ":4: field \"label\": expected true or false, got string", lines[2]);
+        assertTrue(r.out().contains("format:  unpaired\n"), r.out());
+        assertTrue(r.out().contains("lines:   5 (2 records, 3 malformed, 0 blank)\n"), r.out());
+        assertTrue(r.out().contains("counts:  text 1, desirable 1, chat 1, undesirable 1\n"), r.out());
+        assertTrue(r.out().contains("messages (chat)"), r.out());
+        assertTrue(r.out().endsWith("error:   3 malformed lines\n"), r.out());
+    }
+
+    @Test
+    void gzipRankingsAndAForcedFormat() throws IOException {
+        Path p = dir.resolve("ranks.jsonl.gz");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(("{\"instruction\": \"Name a prime.\", \"completions\": [{\"response\": \"4\", \"overall_score\": 2},"
+                    + " {\"response\": \"7\", \"overall_score\": 8}]}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(p, bytes.toByteArray());
+        Run r = run("data", "inspect", p.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("format:  ranking\n"), r.out());
+        assertTrue(r.out().contains("  completions               1            2         2.00            2\n"), r.out());
+
+        Run forced = run("data", "inspect", "--format", "preference", p.toString());
+        assertEquals(1, forced.status());
+        assertTrue(forced.out().startsWith(p + ":1: field \"chosen\": required but missing"), forced.out());
+    }
+
+    @Test
+    void anUndetectableFileAMissingFileAndABadFormatName() throws IOException {
+        Path p = fixture("lm.jsonl", "{\"text\": \"plain language modelling\"}\n");
+        Run r = run("data", "inspect", p.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.out().contains("error:   " + p + ": cannot tell the data format"), r.out());
+
+        Run missing = run("data", "inspect", dir.resolve("nope.jsonl").toString());
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("no such file: " + dir.resolve("nope.jsonl")), missing.err());
+
+        Run badName = run("data", "inspect", "--format", "pairs", p.toString());
+        assertEquals(1, badName.status());
+        assertTrue(badName.err().contains("unknown data format 'pairs'"), badName.err());
+    }
+
+    @Test
+    void helpListsTheDataCommand() {
+        assertTrue(run("--help").out().contains("data"));
+        assertEquals(0, run("data", "inspect", "--help").status());
+    }
+}

@@ -84,6 +84,7 @@ class FeedbacksTest {
         assertTrue(error("{\"type\": \"weighted\", \"rules\": []}").contains("'rules' must be a non-empty list of rule configs"));
         assertTrue(error("{\"tolerance\": 1}").contains("needs a \"type\""));
         assertTrue(error("{\"type\": ").contains("not valid JSON"));
+        assertTrue(error("{\"type\": \"regex\", \"pattern\": \"a\", \"pattern\": \"b\"}").contains("Duplicate field 'pattern'"));
     }
 
     @Test

@@ -100,7 +100,7 @@ final class JudgeCalls implements AutoCloseable {
         if (!failures.isEmpty()) {
             Throwable first = failures.get(0);
             String kinds = failures.stream().map(t -> t.getClass().getSimpleName()).distinct().collect(Collectors.joining(", "));
-            throw new JudgeException(failures.size() + " of " + futures.size() + " judge calls failed (" + kinds
+            throw new JudgeException(failures.size() + " of " + futures.size() + " judgements failed (" + kinds
                     + "); first: " + first.getMessage(), first);
         }
         return out;

@@ -115,6 +115,7 @@ class VerdictCacheTest {
         try (VerdictCache c = VerdictCache.open(file)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> VerdictCache.open(file));
             assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertEquals(file, c.path());
         }
         VerdictCache.open(file).close();
     }

@@ -1,7 +1,5 @@
 package org.prefalign.data.record;
 
-import java.util.Objects;
-
 /**
  * One training example of any signal kind. The four kinds are the signals feedback produces
  * (DESIGN.md): a pairwise preference ({@link PreferencePair}), a ranking ({@link Ranking}), a
@@ -11,9 +9,4 @@ public sealed interface Example permits PreferencePair, Ranking, LabelledComplet
 
     /** The prompt all of this example's completions answer. */
     Content prompt();
-
-    /** Null check with the field named, shared by the records' constructors. */
-    static <T> T required(T value, String field) {
-        return Objects.requireNonNull(value, () -> field + " must not be null");
-    }
 }

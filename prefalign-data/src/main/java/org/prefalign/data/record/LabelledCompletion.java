@@ -1,6 +1,6 @@
 package org.prefalign.data.record;
 
-import static org.prefalign.data.record.Example.required;
+import static org.prefalign.data.record.Fields.required;
 
 /**
  * A completion labelled desirable or undesirable, without a partner (the unpaired input of

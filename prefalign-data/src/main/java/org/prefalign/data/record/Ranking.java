@@ -1,6 +1,6 @@
 package org.prefalign.data.record;
 
-import static org.prefalign.data.record.Example.required;
+import static org.prefalign.data.record.Fields.required;
 
 import java.util.Comparator;
 import java.util.List;

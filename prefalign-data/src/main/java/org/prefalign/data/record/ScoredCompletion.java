@@ -1,6 +1,6 @@
 package org.prefalign.data.record;
 
-import static org.prefalign.data.record.Example.required;
+import static org.prefalign.data.record.Fields.required;
 
 /**
  * A completion with a scalar reward (from a reward model, a verifier, or a rating): the

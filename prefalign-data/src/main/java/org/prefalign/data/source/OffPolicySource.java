@@ -37,10 +37,9 @@ import org.prefalign.data.record.Example;
  * every record of every file once, in a uniformly random order (Fisher–Yates) drawn from a
  * generator that depends only on (seed, epoch); records are then read one by one at their
  * offsets, so memory holds 14 bytes per record (offset, length, file) and one record, never
- * the file. Positions are
- * exact and resuming costs nothing. The price: shuffled files must be uncompressed (gzip has no
- * byte offsets to seek to); unshuffled sources read gzip files too, and resume by reading forward
- * to the saved index.
+ * the file. Positions are exact and resuming costs nothing. The price: shuffled files must be
+ * uncompressed (gzip has no byte offsets to seek to); unshuffled sources read gzip files too, and
+ * resume by reading forward to the saved index.
  *
  * <p>A file that changes (size or modification time) after {@code build()} is an error at the
  * next epoch. Not thread-safe.

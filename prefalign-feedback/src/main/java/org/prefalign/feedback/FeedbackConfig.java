@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * silently ignored default.
  *
  * <p>Secrets never sit in a config: a provider that needs one reads the <em>name</em> of an
- * environment variable from the config and its value through {@link #environment(String)}.
+ * environment variable from the config and its value through {@link #environment(String, String)}.
  */
 public final class FeedbackConfig {
 

@@ -57,12 +57,21 @@ final class JudgeCalls implements AutoCloseable {
             cacheHits.incrementAndGet();
             return CompletableFuture.completedFuture(parser.parse(cached.get()));
         }
-        CompletableFuture<String> output = inFlight.computeIfAbsent(key, k -> {
-            CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> fetch(k, inputs, parser, show), executor);
-            f.whenComplete((r, e) -> inFlight.remove(k));
-            return f;
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> asked = inFlight.putIfAbsent(key, mine);
+        if (asked != null) {
+            return asked.thenApply(parser::parse);
+        }
+        executor.execute(() -> {
+            try {
+                mine.complete(fetch(key, inputs, parser, show));
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+            } finally {
+                inFlight.remove(key, mine);
+            }
         });
-        return output.thenApply(parser::parse);
+        return mine.thenApply(parser::parse);
     }
 
     private <T> String fetch(String key, Map<String, String> inputs, ChatClient.VerdictParser<T> parser,

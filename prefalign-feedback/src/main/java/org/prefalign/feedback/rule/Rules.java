@@ -56,6 +56,17 @@ public final class Rules {
     }
 
     /**
+     * Builds the rule described by {@code json}, e.g. {@code {"type": "tag_format"}}, rejecting
+     * unknown parameters.
+     */
+    public static Rule fromJson(String json) {
+        FeedbackConfig config = FeedbackConfig.parse(json, "rule", System::getenv);
+        Rule rule = fromConfig(config);
+        config.requireAllRead();
+        return rule;
+    }
+
+    /**
      * Builds the rule of {@code config}. The caller checks for unknown parameters
      * ({@link FeedbackConfig#requireAllRead()}) once everything it reads is read.
      */

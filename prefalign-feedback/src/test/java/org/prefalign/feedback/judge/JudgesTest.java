@@ -86,6 +86,18 @@ class JudgesTest {
     }
 
     @Test
+    void theSameQuestionAskedTwiceAtOnceIsOneCall() {
+        server.script((k, call) -> Fault.SLOW).slowMillis(100);
+        Query q = Query.ofText("p", null, "q=9", "q=1");
+        try (PairwiseJudge judge = (PairwiseJudge) judge("judge_pairwise", "")) {
+            List<Signal> s = judge.evaluate(List.of(q, q, q));
+            assertEquals(List.of(Choice.A, Choice.A, Choice.A), s.stream().map(x -> ((Signal.Preference) x).choice()).toList());
+            assertEquals(2, judge.stats().verdictsFetched());
+        }
+        assertEquals(2, server.totalCalls(), "one call per order, shared by the three askers");
+    }
+
+    @Test
     void inconsistentVerdictsAreTies() {
         server.brain(user -> "Assistant A is clearly better. [[A]]"); // pure position bias
         try (PairwiseJudge judge = (PairwiseJudge) judge("judge_pairwise", "")) {

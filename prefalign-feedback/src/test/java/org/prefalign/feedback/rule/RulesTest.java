@@ -99,6 +99,18 @@ class RulesTest {
     }
 
     @Test
+    void rulesBuildFromJsonForUseInCode() {
+        Rule r = Rules.fromJson("{\"type\": \"weighted\", \"rules\": [{\"type\": \"json_valid\", \"weight\": 2}]}");
+        assertEquals(2.0, score(r, "{}"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Rules.fromJson("{\"type\": \"json_valid\", \"strict\": true}"));
+        assertEquals("rule 'json_valid': unknown parameter [strict]; it accepts [code_fence, require_object, type]",
+                e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Rules.fromJson("{\"type\": \"judge_pairwise\"}"))
+                .getMessage().startsWith("rule: unknown rule type 'judge_pairwise'; rule types are ["));
+    }
+
+    @Test
     void weightedSumAddsWeightedRewards() {
         WeightedSum sum = new WeightedSum(List.of(
                 new WeightedSum.Term(1.0, new MathAnswerMatch()),

@@ -1,33 +1,87 @@
 package org.prefalign.core.sampling;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.prefalign.core.autodiff.Buffers;
-import org.prefalign.core.autodiff.KeyValueCache;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.prefalign.core.kernel.RowParallel;
 import org.prefalign.core.model.CausalLM;
-import org.prefalign.core.model.TokenBatch;
+import org.prefalign.core.model.LlamaModel;
+import org.prefalign.core.sampling.host.DecodeKernel;
+import org.prefalign.core.sampling.host.DecodeKernels;
 
 /**
- * Batched autoregressive sampling with a key/value cache. Prompts of different lengths are
- * left-padded (masked, with per-sequence positions), so every prompt's last token sits in the
- * last column of the prefill step; finished sequences ride along as masked padding.
+ * Batched autoregressive sampling with a key/value cache, by either {@link DecodePath}: the host
+ * decoder (chosen automatically for a float32 {@link LlamaModel} on the CPU backend) or the
+ * model's ND4J {@code decode}.
  *
  * <p>Each sequence draws from its own random stream, so a sequence gets the same completion
- * whether it is sampled alone or in a batch (up to float rounding of the batched matmuls).
+ * whether it is sampled alone or in a batch: bit for bit on the host path, for any thread count;
+ * up to float rounding of the padded batch's matmuls on the ND4J path.
+ *
+ * <p>The host path snapshots the weights at the start of every {@code generate} call (the model
+ * may have been trained since the last one): a copy of the parameters, about a millisecond for
+ * stories260K, on the order of a second per GB of weights.
  */
 public final class Sampler {
 
-    private static final int PAD = 0;
-
     private final CausalLM model;
     private final SamplingConfig config;
+    private final DecodePath path;
+    private final int threads;
+    private final DecodeKernel kernel;
 
+    /** A sampler on the path {@link DecodePath#AUTO} picks, on all available processors. */
     public Sampler(CausalLM model, SamplingConfig config) {
-        this.model = model;
-        this.config = config;
+        this(model, config, DecodePath.AUTO, Runtime.getRuntime().availableProcessors(), null);
+    }
+
+    private Sampler(CausalLM model, SamplingConfig config, DecodePath path, int threads, DecodeKernel kernel) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.config = Objects.requireNonNull(config, "config");
+        this.path = resolve(model, Objects.requireNonNull(path, "path"));
+        this.threads = RowParallel.requireThreads(threads);
+        this.kernel = kernel != null ? kernel : this.path == DecodePath.HOST ? DecodeKernels.select() : null;
+    }
+
+    /**
+     * The same sampler on the given path.
+     *
+     * @throws IllegalArgumentException when {@link DecodePath#HOST} is asked for a model other than a float32 LlamaModel
+     */
+    public Sampler withPath(DecodePath path) {
+        return new Sampler(model, config, path, threads, null);
+    }
+
+    /**
+     * The same sampler on {@code threads} threads (the host path spreads sequences over them;
+     * the completions do not depend on the count).
+     *
+     * @throws IllegalArgumentException when threads &lt; 1
+     */
+    public Sampler withThreads(int threads) {
+        return new Sampler(model, config, path, threads, kernel);
+    }
+
+    /** The same sampler on the host path with the given kernel (e.g. {@link DecodeKernels#scalar()}). */
+    public Sampler withHostKernel(DecodeKernel kernel) {
+        return new Sampler(model, config, DecodePath.HOST, threads, Objects.requireNonNull(kernel, "kernel"));
+    }
+
+    /** The path this sampler runs: {@link DecodePath#HOST} or {@link DecodePath#ND4J}, never AUTO. */
+    public DecodePath path() {
+        return path;
+    }
+
+    /** The host kernel's name, or "nd4j" on the ND4J path. */
+    public String engine() {
+        return kernel == null ? "nd4j" : kernel.name();
+    }
+
+    public SamplingConfig config() {
+        return config;
     }
 
     /** Completions of the prompts, sequence i seeded by the i-th draw of a stream seeded by {@code config.seed()}. */
@@ -40,14 +94,51 @@ public final class Sampler {
         return generate(prompts, seeds);
     }
 
-    /** Completions of the prompts, sequence i drawing from a stream seeded by {@code seeds[i]}. */
+    /**
+     * Completions of the prompts, sequence i drawing from a stream seeded by {@code seeds[i]}.
+     *
+     * @throws IllegalArgumentException for no prompts, a seed count that differs, an empty prompt,
+     *         a prompt as long as the context, or a token outside the vocabulary
+     */
     public List<Completion> generate(List<int[]> prompts, long[] seeds) {
+        checkPrompts(prompts, seeds);
+        Continuation[] seqs = new Continuation[prompts.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = new Continuation(prompts.get(i).length, seeds[i], config, model.contextLength());
+        }
+        if (path == DecodePath.HOST) {
+            HostGeneration.run((LlamaModel) model, kernel, threads, config.maxNewTokens(), prompts, seqs);
+        } else {
+            Nd4jGeneration.run(model, config.maxNewTokens(), prompts, seqs);
+        }
+        List<Completion> completions = new ArrayList<>(seqs.length);
+        for (Continuation s : seqs) {
+            completions.add(s.completion());
+        }
+        return completions;
+    }
+
+    private static DecodePath resolve(CausalLM model, DecodePath path) {
+        boolean hostable = model instanceof LlamaModel && model.dataType() == DataType.FLOAT;
+        return switch (path) {
+            case AUTO -> hostable && Nd4j.getEnvironment().isCPU() ? DecodePath.HOST : DecodePath.ND4J;
+            case ND4J -> DecodePath.ND4J;
+            case HOST -> {
+                if (!hostable) {
+                    throw new IllegalArgumentException("the HOST decode path runs a float32 LlamaModel, got "
+                            + model.getClass().getSimpleName() + " in " + model.dataType() + " (use ND4J or AUTO)");
+                }
+                yield DecodePath.HOST;
+            }
+        };
+    }
+
+    private void checkPrompts(List<int[]> prompts, long[] seeds) {
         int b = prompts.size();
         if (b == 0 || seeds.length != b) {
             throw new IllegalArgumentException("need at least one prompt and one seed per prompt, got "
                     + b + " prompts and " + seeds.length + " seeds");
         }
-        int longest = 0;
         for (int i = 0; i < b; i++) {
             int[] p = prompts.get(i);
             if (p.length == 0) {
@@ -62,76 +153,6 @@ public final class Sampler {
                     throw new IllegalArgumentException("prompt " + i + " has token " + t + " outside [0, " + model.vocabSize() + ")");
                 }
             }
-            longest = Math.max(longest, p.length);
         }
-        int[][] tokens = new int[b][longest];
-        boolean[][] mask = new boolean[b][longest];
-        int[] length = new int[b];
-        SplittableRandom[] rng = new SplittableRandom[b];
-        List<List<Integer>> out = new ArrayList<>();
-        List<List<Double>> logps = new ArrayList<>();
-        Completion.FinishReason[] finish = new Completion.FinishReason[b];
-        for (int i = 0; i < b; i++) {
-            int[] p = prompts.get(i);
-            int offset = longest - p.length;
-            System.arraycopy(p, 0, tokens[i], offset, p.length);
-            Arrays.fill(mask[i], offset, longest, true);
-            length[i] = p.length;
-            rng[i] = new SplittableRandom(seeds[i]);
-            out.add(new ArrayList<>());
-            logps.add(new ArrayList<>());
-        }
-        try (KeyValueCache cache = model.newCache(b, longest + config.maxNewTokens())) {
-            INDArray logits = model.decode(cache, TokenBatch.padded(tokens, mask));
-            int running = b;
-            while (running > 0) {
-                double[][] rows = logits.toDoubleMatrix();
-                Buffers.release(logits);
-                int[][] next = new int[b][1];
-                boolean[][] real = new boolean[b][1];
-                int[][] positions = new int[b][1];
-                for (int i = 0; i < b; i++) {
-                    if (finish[i] != null) {
-                        next[i][0] = PAD;
-                        continue;
-                    }
-                    int token;
-                    double logp;
-                    if (config.isGreedy()) {
-                        token = TokenDistribution.argmax(rows[i]);
-                        logp = 0;
-                    } else {
-                        TokenDistribution d = TokenDistribution.of(rows[i], config);
-                        token = d.sample(rng[i]);
-                        logp = Math.log(d.probability(token));
-                    }
-                    out.get(i).add(token);
-                    logps.get(i).add(logp);
-                    if (config.isStop(token)) {
-                        finish[i] = Completion.FinishReason.STOP;
-                    } else if (out.get(i).size() == config.maxNewTokens() || length[i] + 1 >= model.contextLength()) {
-                        finish[i] = Completion.FinishReason.LENGTH;
-                    }
-                    if (finish[i] != null) {
-                        running--;
-                        next[i][0] = PAD;
-                        continue;
-                    }
-                    next[i][0] = token;
-                    real[i][0] = true;
-                    positions[i][0] = length[i];
-                    length[i]++;
-                }
-                if (running > 0) {
-                    logits = model.decode(cache, new TokenBatch(next, real, positions));
-                }
-            }
-        }
-        List<Completion> completions = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            completions.add(new Completion(out.get(i).stream().mapToInt(Integer::intValue).toArray(),
-                    logps.get(i).stream().mapToDouble(Double::doubleValue).toArray(), finish[i]));
-        }
-        return completions;
     }
 }

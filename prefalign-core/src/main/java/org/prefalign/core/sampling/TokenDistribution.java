@@ -28,28 +28,31 @@ final class TokenDistribution {
         }
         boolean[] keep = new boolean[v];
         Arrays.fill(keep, true);
-        Integer[] order = descending(scaled);
-        if (config.topK() > 0 && config.topK() < v) {
-            for (int r = config.topK(); r < v; r++) {
-                keep[order[r]] = false;
+        boolean topK = config.topK() > 0 && config.topK() < v;
+        if (topK || config.topP() < 1) {
+            Integer[] order = descending(scaled); // only the truncating filters need the ranking
+            if (topK) {
+                for (int r = config.topK(); r < v; r++) {
+                    keep[order[r]] = false;
+                }
             }
-        }
-        if (config.topP() < 1) {
-            double[] p = softmax(scaled, keep);
-            double before = 0;
-            for (Integer i : order) {
-                if (!keep[i]) {
-                    continue;
+            if (config.topP() < 1) {
+                double[] p = softmax(scaled, keep);
+                double before = 0;
+                for (Integer i : order) {
+                    if (!keep[i]) {
+                        continue;
+                    }
+                    if (before >= config.topP()) {
+                        keep[i] = false; // the mass before it already reached p
+                    }
+                    before += p[i];
                 }
-                if (before >= config.topP()) {
-                    keep[i] = false; // the mass before it already reached p
-                }
-                before += p[i];
             }
         }
         if (config.minP() > 0) {
             double[] p = softmax(scaled, keep);
-            double threshold = config.minP() * p[order[0]];
+            double threshold = config.minP() * p[argmax(scaled)]; // the top token survives top-k and top-p
             for (int i = 0; i < v; i++) {
                 if (keep[i] && p[i] < threshold) {
                     keep[i] = false;

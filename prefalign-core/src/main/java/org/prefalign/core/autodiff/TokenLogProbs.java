@@ -2,10 +2,10 @@ package org.prefalign.core.autodiff;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.prefalign.core.kernel.TokenLogProbKernel;
+import org.prefalign.core.kernel.TokenLogProbKernels;
 
 /**
  * Log-probabilities of target tokens under the output head, log p(t_i) = z_i[t_i] − log Σ_v e^{z_i[v]}
@@ -15,11 +15,25 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Forward keeps only each row's log-sum-exp; backward recomputes each chunk's logits and uses
  * dL/dz_i = g_i (onehot(t_i) − softmax(z_i)) / τ, then dL/dh = dz W and dL/dW = dzᵀ h. Rows whose
  * target is negative are ignored: log-prob 0, no gradient.
+ *
+ * <p>The log-softmax-and-pick of a chunk and its gradient are the core kernel's
+ * ({@link TokenLogProbKernel}): the one-pass Vector API kernel, which reads ND4J's buffer in
+ * place, where {@link Implementation#vectorFor} allows it (CPU backend, float32), else the kernel
+ * of ND4J ops (device backends, double precision).
  */
 public final class TokenLogProbs {
 
     /** Logit elements per chunk (16 MiB of float32): bounds the transient memory at any vocabulary. */
     public static final long CHUNK_ELEMENTS = 1L << 22;
+
+    private static final int IGNORED = TokenLogProbKernel.DEFAULT_IGNORE_INDEX;
+    private static final TokenLogProbKernel ARRAY_OPS_KERNEL = TokenLogProbKernels.nd4j(IGNORED);
+
+    /** Built on first use: only a JVM with the Vector API module may load it. */
+    private static final class VectorKernel {
+        static final TokenLogProbKernel INSTANCE =
+                TokenLogProbKernels.vector(Runtime.getRuntime().availableProcessors(), IGNORED);
+    }
 
     private TokenLogProbs() {
     }
@@ -29,15 +43,26 @@ public final class TokenLogProbs {
         return (int) Math.max(1, CHUNK_ELEMENTS / vocab);
     }
 
-    /**
-     * @param hidden final hidden states [N, D]
-     * @param weight output head [V, D] (the embedding table when tied)
-     * @param targets N target ids in [0, V), or negative to ignore the row
-     * @param temperature τ &gt; 0 dividing the logits (1 for plain log-probs)
-     * @param chunkRows rows whose logits exist at once
-     * @return log-probs [N]
-     */
+    /** {@link #apply(Tape, Tensor, Tensor, int[], double, int, Implementation)} with {@link Implementation#AUTO}. */
     public static Tensor apply(Tape tape, Tensor hidden, Tensor weight, int[] targets, double temperature, int chunkRows) {
+        return apply(tape, hidden, weight, targets, temperature, chunkRows, Implementation.AUTO);
+    }
+
+    /**
+     * @param hidden         final hidden states [N, D]
+     * @param weight         output head [V, D] (the embedding table when tied)
+     * @param targets        N target ids in [0, V), or negative to ignore the row
+     * @param temperature    τ &gt; 0 dividing the logits (1 for plain log-probs)
+     * @param chunkRows      rows whose logits exist at once
+     * @param implementation which kernel computes log-softmax and pick ({@link Implementation#VECTOR}:
+     *                       the Vector API kernel; {@link Implementation#ARRAY_OPS}: ND4J ops)
+     * @return log-probs [N]
+     * @throws IllegalArgumentException for mismatched shapes or types, a target ≥ V, a temperature
+     *                                  that is not positive and finite, chunkRows ≤ 0, or a row of
+     *                                  logits without a finite log-sum-exp
+     */
+    public static Tensor apply(Tape tape, Tensor hidden, Tensor weight, int[] targets, double temperature, int chunkRows,
+                               Implementation implementation) {
         long n = hidden.shape()[0];
         long vocab = weight.shape()[0];
         if (hidden.value().rank() != 2 || weight.value().rank() != 2 || hidden.shape()[1] != weight.shape()[1]) {
@@ -59,76 +84,51 @@ public final class TokenLogProbs {
             throw new IllegalArgumentException("chunkRows must be positive, got " + chunkRows);
         }
         Add.checkTypes(hidden, weight);
+        TokenLogProbKernel kernel = implementation.vectorFor(hidden.dataType(), "token log-prob")
+                ? VectorKernel.INSTANCE : ARRAY_OPS_KERNEL;
         boolean grad = tape.needsGrad(hidden, weight);
         INDArray logProbs = Nd4j.create(hidden.dataType(), n);
         INDArray logSumExp = Nd4j.create(hidden.dataType(), n);
         for (long r0 = 0; r0 < n; r0 += chunkRows) {
             long r1 = Math.min(n, r0 + chunkRows);
-            int[] chunkTargets = validTargets(targets, r0, r1);
             INDArray logits = chunkLogits(hidden.value(), weight.value(), r0, r1, temperature);
-            INDArray lp = Nd4j.create(hidden.dataType(), r1 - r0);
-            INDArray lse = Nd4j.create(hidden.dataType(), r1 - r0);
-            logSoftmaxPick(logits, chunkTargets, lp, lse);
-            logProbs.get(NDArrayIndex.interval(r0, r1)).assign(lp);
-            logSumExp.get(NDArrayIndex.interval(r0, r1)).assign(lse);
-            Buffers.release(logits, lp, lse);
+            INDArray chunkTargets = kernelTargets(targets, r0, r1);
+            org.prefalign.core.kernel.TokenLogProbs picked = kernel.forward(asBatch(logits), chunkTargets);
+            logProbs.get(NDArrayIndex.interval(r0, r1)).assign(picked.logp().reshape(r1 - r0));
+            logSumExp.get(NDArrayIndex.interval(r0, r1)).assign(picked.lse().reshape(r1 - r0));
+            Buffers.release(logits, chunkTargets, picked.logp(), picked.lse());
         }
-        INDArray valid = validRows(targets, hidden);
-        logProbs.muli(valid);
         Tensor out = tape.output(logProbs, grad);
         if (!grad) {
-            Buffers.release(logSumExp, valid);
+            Buffers.release(logSumExp);
             return out;
         }
         tape.own(logSumExp);
-        tape.own(valid);
         tape.record(out, () -> {
-            INDArray g = out.grad().mul(valid);
             for (long r0 = 0; r0 < n; r0 += chunkRows) {
                 long r1 = Math.min(n, r0 + chunkRows);
+                long rows = r1 - r0;
                 INDArray dz = chunkLogits(hidden.value(), weight.value(), r0, r1, temperature);
-                INDArray gc = g.get(NDArrayIndex.interval(r0, r1)).reshape(r1 - r0, 1);
-                // dz = g (onehot − softmax) / τ, softmax = exp(z − lse)
-                dz.subiColumnVector(logSumExp.get(NDArrayIndex.interval(r0, r1)).reshape(r1 - r0, 1));
-                Transforms.exp(dz, false);
-                dz.muliColumnVector(gc).negi();
-                addAtTargets(dz, validTargets(targets, r0, r1), gc);
-                dz.muli(1.0 / temperature);
-                INDArray hc = hidden.value().get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
+                INDArray chunkTargets = kernelTargets(targets, r0, r1);
+                // d(g · logp)/dz = g (onehot − softmax), and z = hWᵀ/τ: the kernel's upstream is g/τ
+                INDArray upstream = out.grad().get(NDArrayIndex.interval(r0, r1)).mul(1.0 / temperature);
+                INDArray lse = logSumExp.get(NDArrayIndex.interval(r0, r1));
+                kernel.backward(asBatch(dz), chunkTargets, lse.reshape(1, rows), upstream.reshape(1, rows), asBatch(dz));
                 if (hidden.requiresGrad()) {
                     INDArray dh = hidden.gradBuffer().get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
                     Nd4j.gemm(dz, weight.value(), dh, false, false, 1.0, 1.0);
                 }
                 if (weight.requiresGrad()) {
+                    INDArray hc = hidden.value().get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
                     Nd4j.gemm(dz, hc, weight.gradBuffer(), true, false, 1.0, 1.0);
                 }
-                Buffers.release(dz);
+                Buffers.release(dz, chunkTargets, upstream);
             }
-            Buffers.release(g);
         });
         return out;
     }
 
-    /**
-     * The pick step, for each row i of a logits chunk: lse_i = log Σ_v e^{z[i, v]} and
-     * logProb_i = z[i, t_i] − lse_i. It may overwrite {@code logits}. This is the one place a
-     * faster single-pass kernel plugs in.
-     */
-    static void logSoftmaxPick(INDArray logits, int[] targets, INDArray logProbs, INDArray logSumExp) {
-        long rows = logits.size(0);
-        long vocab = logits.size(1);
-        INDArray picked = Nd4j.pullRows(logits.reshape(rows * vocab, 1), 1, flatIndices(targets, vocab)).reshape(rows);
-        INDArray max = logits.max(true, 1);
-        logits.subiColumnVector(max);
-        Transforms.exp(logits, false);
-        INDArray sum = logits.sum(1);
-        Transforms.log(sum, false);
-        logSumExp.assign(sum.addi(max.reshape(rows)));
-        logProbs.assign(picked).subi(logSumExp);
-        Buffers.release(max, sum);
-    }
-
-    /** z = h[r0:r1] Wᵀ / τ, a fresh [r1 − r0, V] array. */
+    /** z = h[r0:r1] Wᵀ / τ, a fresh C-ordered [r1 − r0, V] array. */
     private static INDArray chunkLogits(INDArray hidden, INDArray weight, long r0, long r1, double temperature) {
         INDArray hc = hidden.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
         INDArray z = MatMul.product(hc, weight, false, true);
@@ -138,39 +138,19 @@ public final class TokenLogProbs {
         return z;
     }
 
-    /** dz[i, t_i] += g_i (the race-free scatter, as in {@link RowGather}). */
-    @SuppressWarnings("deprecation")
-    private static void addAtTargets(INDArray dz, int[] targets, INDArray g) {
-        long rows = dz.size(0);
-        long vocab = dz.size(1);
-        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ADD, dz.reshape(rows * vocab, 1),
-                Nd4j.createFromArray(flatIndices(targets, vocab)), g, 1);
+    /** A [rows, V] chunk seen as the kernel's [B = 1, T = rows, V] (a view of the same buffer). */
+    private static INDArray asBatch(INDArray chunk) {
+        return chunk.reshape(1, chunk.size(0), chunk.size(1));
     }
 
-    /** Row-major positions i·V + t_i of the target entries. */
-    private static int[] flatIndices(int[] targets, long vocab) {
-        int[] flat = new int[targets.length];
-        for (int i = 0; i < targets.length; i++) {
-            flat[i] = Math.toIntExact(i * vocab + targets[i]);
-        }
-        return flat;
-    }
-
-    /** targets[r0:r1] with ignored (negative) entries replaced by 0; their rows are masked out. */
-    private static int[] validTargets(int[] targets, long r0, long r1) {
+    /** targets[r0:r1] as the kernel's [1, rows] ids, every negative (ignored) target as its ignore index. */
+    private static INDArray kernelTargets(int[] targets, long r0, long r1) {
         int[] t = Arrays.copyOfRange(targets, (int) r0, (int) r1);
         for (int i = 0; i < t.length; i++) {
-            t[i] = Math.max(t[i], 0);
+            if (t[i] < 0) {
+                t[i] = IGNORED;
+            }
         }
-        return t;
-    }
-
-    /** 1 for rows with a target, 0 for ignored rows. */
-    private static INDArray validRows(int[] targets, Tensor like) {
-        double[] m = new double[targets.length];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = targets[i] >= 0 ? 1 : 0;
-        }
-        return Nd4j.create(m, new long[] {m.length}, like.dataType());
+        return Nd4j.createFromArray(t).reshape(1, t.length);
     }
 }

@@ -1,7 +1,6 @@
 package org.prefalign.core.sampling;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 
 /**
@@ -27,28 +26,25 @@ final class TokenDistribution {
             scaled[i] = logits[i] / config.temperature();
         }
         boolean[] keep = new boolean[v];
-        Arrays.fill(keep, true);
         boolean topK = config.topK() > 0 && config.topK() < v;
         if (topK || config.topP() < 1) {
-            Integer[] order = descending(scaled); // only the truncating filters need the ranking
-            if (topK) {
-                for (int r = config.topK(); r < v; r++) {
-                    keep[order[r]] = false;
-                }
+            // only the truncating filters need a ranking, and top-k only of its k best
+            int[] order = ranking(scaled, topK ? config.topK() : v);
+            for (int i : order) {
+                keep[i] = true;
             }
             if (config.topP() < 1) {
                 double[] p = softmax(scaled, keep);
                 double before = 0;
-                for (Integer i : order) {
-                    if (!keep[i]) {
-                        continue;
-                    }
+                for (int i : order) {
                     if (before >= config.topP()) {
                         keep[i] = false; // the mass before it already reached p
                     }
                     before += p[i];
                 }
             }
+        } else {
+            Arrays.fill(keep, true);
         }
         if (config.minP() > 0) {
             double[] p = softmax(scaled, keep);
@@ -94,13 +90,67 @@ final class TokenDistribution {
         return probabilities[token];
     }
 
-    private static Integer[] descending(double[] x) {
-        Integer[] idx = new Integer[x.length];
+    /**
+     * The ids of the k largest values, largest first, ties by lower id: a heap of the best k so
+     * far (its root the worst of them) over one pass, then the heap sorted.
+     */
+    static int[] ranking(double[] x, int k) {
+        int[] heap = new int[k];
+        int size = 0;
         for (int i = 0; i < x.length; i++) {
-            idx[i] = i;
+            if (size < k) {
+                heap[size] = i;
+                siftUp(x, heap, size++);
+            } else if (ranksBefore(x, i, heap[0])) {
+                heap[0] = i;
+                siftDown(x, heap, 0, k);
+            }
         }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -x[i]).thenComparingInt(i -> i));
-        return idx;
+        for (int end = k - 1; end > 0; end--) { // heapsort: the worst goes last
+            int worst = heap[0];
+            heap[0] = heap[end];
+            heap[end] = worst;
+            siftDown(x, heap, 0, end);
+        }
+        return heap;
+    }
+
+    /** Whether id a ranks before id b: a larger value, or an equal value and a lower id. */
+    private static boolean ranksBefore(double[] x, int a, int b) {
+        return x[a] > x[b] || (x[a] == x[b] && a < b);
+    }
+
+    /** Restores the heap (the worst-ranked at the root) upwards from slot j. */
+    private static void siftUp(double[] x, int[] heap, int j) {
+        while (j > 0) {
+            int parent = (j - 1) / 2;
+            if (!ranksBefore(x, heap[parent], heap[j])) {
+                return;
+            }
+            int t = heap[parent];
+            heap[parent] = heap[j];
+            heap[j] = t;
+            j = parent;
+        }
+    }
+
+    /** Restores the heap of {@code size} slots downwards from slot j. */
+    private static void siftDown(double[] x, int[] heap, int j, int size) {
+        while (true) {
+            int worst = j;
+            for (int child = 2 * j + 1; child <= 2 * j + 2 && child < size; child++) {
+                if (ranksBefore(x, heap[worst], heap[child])) {
+                    worst = child;
+                }
+            }
+            if (worst == j) {
+                return;
+            }
+            int t = heap[worst];
+            heap[worst] = heap[j];
+            heap[j] = t;
+            j = worst;
+        }
     }
 
     /** Softmax over the kept entries, 0 elsewhere. */

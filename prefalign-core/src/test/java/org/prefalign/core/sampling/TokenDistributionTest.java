@@ -100,4 +100,28 @@ class TokenDistributionTest {
         assertThrows(IllegalArgumentException.class, () -> config().withMinP(1.5));
         assertThrows(IllegalArgumentException.class, () -> SamplingConfig.greedy(0));
     }
+
+    @Test
+    void rankingIsTheTopKOfAFullSortWithTiesByLowerId() {
+        java.util.Random rng = new java.util.Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            double[] x = new double[1 + rng.nextInt(60)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rng.nextInt(8) == 0 ? Double.NEGATIVE_INFINITY : rng.nextInt(6); // many ties
+            }
+            Integer[] sorted = new Integer[x.length];
+            for (int i = 0; i < x.length; i++) {
+                sorted[i] = i;
+            }
+            java.util.Arrays.sort(sorted, (a, b) -> x[a] != x[b] ? Double.compare(x[b], x[a]) : Integer.compare(a, b));
+            for (int k : new int[] {1, Math.max(1, x.length / 3), x.length}) {
+                int[] want = new int[k];
+                for (int i = 0; i < k; i++) {
+                    want[i] = sorted[i];
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want, TokenDistribution.ranking(x, k),
+                        java.util.Arrays.toString(x) + " k=" + k);
+            }
+        }
+    }
 }

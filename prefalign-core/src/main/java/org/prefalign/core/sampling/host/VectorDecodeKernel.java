@@ -170,7 +170,29 @@ final class VectorDecodeKernel implements DecodeKernel {
             sum = sum.add(e);
         }
         float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
-        for (int c = 0; c < d; c++) {
+        int c = 0;
+        for (; c + 4 <= d; c += 4) { // four features at a time: independent chains
+            int r0 = base + c * capacity;
+            int r1 = r0 + capacity;
+            int r2 = r1 + capacity;
+            int r3 = r2 + capacity;
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int j = 0; j < end; j += L) {
+                FloatVector p = FloatVector.fromArray(SPECIES, scores, j);
+                a0 = p.fma(FloatVector.fromArray(SPECIES, vT, r0 + j), a0);
+                a1 = p.fma(FloatVector.fromArray(SPECIES, vT, r1 + j), a1);
+                a2 = p.fma(FloatVector.fromArray(SPECIES, vT, r2 + j), a2);
+                a3 = p.fma(FloatVector.fromArray(SPECIES, vT, r3 + j), a3);
+            }
+            out[outOffset + c] = a0.reduceLanes(VectorOperators.ADD) * inv;
+            out[outOffset + c + 1] = a1.reduceLanes(VectorOperators.ADD) * inv;
+            out[outOffset + c + 2] = a2.reduceLanes(VectorOperators.ADD) * inv;
+            out[outOffset + c + 3] = a3.reduceLanes(VectorOperators.ADD) * inv;
+        }
+        for (; c < d; c++) {
             FloatVector acc = FloatVector.zero(SPECIES);
             int row = base + c * capacity;
             for (int j = 0; j < end; j += L) {

@@ -4,13 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.prefalign.core.autodiff.RopePairing;
+import org.prefalign.core.io.hf.LlamaConfig;
+import org.prefalign.core.model.DecoderConfig;
+import org.prefalign.core.model.LlamaModel;
 import picocli.CommandLine;
 
 /** {@code prefalign generate} on stories260K. */
@@ -101,5 +111,39 @@ class GenerateCommandTest {
         r = run("generate", "--model", MODEL);
         assertEquals(2, r.status());
         assertTrue(r.err().lines().findFirst().orElse("").contains("--prompt"), r.err());
+    }
+
+    @Test
+    void anHfCheckpointDirectoryGenerates() throws IOException {
+        // a random model over a byte-level vocabulary: 256 bytes, no merges
+        LlamaConfig hf = new LlamaConfig("llama", 16, 24, 2, 4, 2, 4, 256, 64, 1e-5, 10000, Map.of(), true, false, false,
+                OptionalInt.empty(), List.of());
+        LlamaModel.random(DecoderConfig.fromHf(hf, RopePairing.HALF_SPLIT), 5, DataType.FLOAT).toWeights(hf).saveHf(dir);
+        Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer());
+        Run r = run("generate", "--model", dir.toString(), "--prompt", "hello", "--max-new-tokens", "5", "--verbose");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("hello"), r.out());
+        assertTrue(r.err().contains(" 5 tokens in "), r.err());
+    }
+
+    /** A byte-level BPE tokenizer.json whose id b is byte b, in GPT-2's printable byte alphabet. */
+    private static String byteLevelTokenizer() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        ObjectNode byteLevel = json.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", true).put("use_regex", true);
+        root.set("pre_tokenizer", byteLevel);
+        root.set("post_processor", byteLevel);
+        root.set("decoder", byteLevel);
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("byte_fallback", false);
+        ObjectNode vocab = model.putObject("vocab");
+        int shifted = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            vocab.put(String.valueOf((char) (printable ? b : 256 + shifted++)), b);
+        }
+        model.putArray("merges");
+        root.putArray("added_tokens");
+        return root.toString();
     }
 }

@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * shape. Matrix products run along output lanes of the packed [in][stride] weights: each output
  * vector is a chain of fused multiply-adds over the inputs in order, with no horizontal sum.
  * Four rows by two output vectors share each weight load and broadcast (eight independent
- * chains hide the FMA latency); leftover rows take the same chains one row at a time, so a row's
- * bits do not depend on the rows beside it. Output widths are padded to two vectors, so there
+ * chains hide the FMA latency); leftover rows take the same chains one row at a time, four
+ * output vectors at once, so a row's bits do not depend on the rows beside it. Output widths are padded to two vectors, so there
  * is no column tail.
  *
  * <p>Exponentials are computed here from lane-wise adds, multiplies and FMAs (see {@link #exp})
@@ -57,8 +57,13 @@ final class VectorDecodeKernel implements DecodeKernel {
             }
         }
         for (; r < rows; r++) {
-            for (int o = 0; o < w.stride(); o += 2 * L) {
+            int o = 0;
+            for (; o + 4 * L <= w.stride(); o += 4 * L) {
                 oneRow(x, r * xStride, w, o, y, r * w.stride());
+                // four chains, not two: a single row has no other rows to hide the FMA latency
+            }
+            if (o < w.stride()) {
+                oneRowPair(x, r * xStride, w, o, y, r * w.stride());
             }
         }
     }
@@ -99,8 +104,28 @@ final class VectorDecodeKernel implements DecodeKernel {
         a31.intoArray(y, y0 + 3 * stride + o + L);
     }
 
-    /** The same chains as {@link #fourRows} for a single row. */
+    /** The same chains as {@link #fourRows} for a single row, over four output vectors o..o+4L. */
     private static void oneRow(float[] x, int x0, PackedLinear w, int o, float[] y, int y0) {
+        float[] wt = w.weights();
+        FloatVector a0 = initial(w, o);
+        FloatVector a1 = initial(w, o + L);
+        FloatVector a2 = initial(w, o + 2 * L);
+        FloatVector a3 = initial(w, o + 3 * L);
+        for (int i = 0, at = o; i < w.in(); i++, at += w.stride()) {
+            FloatVector v = FloatVector.broadcast(SPECIES, x[x0 + i]);
+            a0 = FloatVector.fromArray(SPECIES, wt, at).fma(v, a0);
+            a1 = FloatVector.fromArray(SPECIES, wt, at + L).fma(v, a1);
+            a2 = FloatVector.fromArray(SPECIES, wt, at + 2 * L).fma(v, a2);
+            a3 = FloatVector.fromArray(SPECIES, wt, at + 3 * L).fma(v, a3);
+        }
+        a0.intoArray(y, y0 + o);
+        a1.intoArray(y, y0 + o + L);
+        a2.intoArray(y, y0 + o + 2 * L);
+        a3.intoArray(y, y0 + o + 3 * L);
+    }
+
+    /** {@link #oneRow} over the last two output vectors o..o+2L. */
+    private static void oneRowPair(float[] x, int x0, PackedLinear w, int o, float[] y, int y0) {
         float[] wt = w.weights();
         FloatVector a0 = initial(w, o);
         FloatVector a1 = initial(w, o + L);

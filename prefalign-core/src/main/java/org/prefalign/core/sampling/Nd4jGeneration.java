@@ -32,7 +32,9 @@ final class Nd4jGeneration {
             System.arraycopy(p, 0, tokens[i], offset, p.length);
             Arrays.fill(mask[i], offset, longest, true);
         }
-        try (KeyValueCache cache = model.newCache(b, longest + maxNewTokens)) {
+        // a sequence ends at maxNewTokens or when it fills the context, so no step count exceeds either
+        int steps = Math.min(maxNewTokens, model.contextLength());
+        try (KeyValueCache cache = model.newCache(b, longest + steps)) {
             INDArray logits = model.decode(cache, TokenBatch.padded(tokens, mask));
             int running = b;
             while (running > 0) {

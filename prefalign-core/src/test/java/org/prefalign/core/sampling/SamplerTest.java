@@ -185,9 +185,11 @@ class SamplerTest {
         LlamaModel tiny = TinyDecoders.model(TinyDecoders.configs().values().iterator().next(), 4, DataType.FLOAT);
         int[] prompt = new int[tiny.contextLength() - 3];
         Arrays.fill(prompt, 1);
-        Completion c = sampler(tiny, SamplingConfig.sample(1.0, 10, 8), engine).generate(List.of(prompt, new int[] {1})).get(0);
-        assertEquals(3, c.tokens().length, "prompt + completion = the context length");
-        assertEquals(Completion.FinishReason.LENGTH, c.finishReason());
+        List<Completion> c = sampler(tiny, SamplingConfig.sample(1.0, Integer.MAX_VALUE, 8), engine)
+                .generate(List.of(prompt, new int[] {1}));
+        assertEquals(3, c.get(0).tokens().length, "prompt + completion = the context length");
+        assertEquals(Completion.FinishReason.LENGTH, c.get(0).finishReason());
+        assertEquals(tiny.contextLength() - 1, c.get(1).tokens().length, "from one token to the context length");
     }
 
     @ParameterizedTest

@@ -179,6 +179,23 @@ class SamplerTest {
         }
     }
 
+    @Test
+    void everyGenerateCallSamplesTheCurrentWeights() {
+        LlamaModel tiny = TinyDecoders.model(TinyDecoders.configs().values().iterator().next(), 6, DataType.FLOAT);
+        Sampler sampler = new Sampler(tiny, SamplingConfig.greedy(1));
+        assertEquals(DecodePath.HOST, sampler.path());
+        List<int[]> prompt = List.of(new int[] {1, 2, 3});
+        int first = sampler.generate(prompt).get(0).tokens()[0];
+        // an in-place update between calls: swapping two rows of the output head swaps their logits
+        int other = (first + 1) % tiny.vocabSize();
+        INDArray head = tiny.parameters().get("output.weight").value();
+        INDArray row = head.getRow(first).dup();
+        head.putRow(first, head.getRow(other));
+        head.putRow(other, row);
+        assertEquals(other, sampler.generate(prompt).get(0).tokens()[0], "the second call must see the updated weights");
+        assertEquals(other, sampler.withPath(DecodePath.ND4J).generate(prompt).get(0).tokens()[0]);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"vector", "scalar", "nd4j"})
     void aCompletionEndsWhenTheSequenceFillsTheContext(String engine) {

@@ -85,13 +85,18 @@ public final class BenchReport {
         Collection<RunResult> results = new Runner(o).run();
         List<String> lines = new ArrayList<>();
         lines.add("Pairwise objectives, B = " + PairwiseObjectiveBenchmark.PAIRS + ", forward + gradient");
-        lines.add(String.format(Locale.ROOT, "%-14s %10s %10s", "type", "us/op", "ns/pair"));
-        Map<String, Double> us = new TreeMap<>();
+        lines.add(String.format(Locale.ROOT, "%-14s %12s %14s %12s %14s", "type", "mean us/op", "mean ns/pair",
+                "best us/op", "best ns/pair"));
+        Map<String, RunResult> byType = new TreeMap<>();
         for (RunResult r : results) {
-            us.put(r.getParams().getParam("type"), r.getPrimaryResult().getScore());
+            byType.put(r.getParams().getParam("type"), r);
         }
-        us.forEach((type, score) -> lines.add(String.format(Locale.ROOT, "%-14s %10.1f %10.1f", type, score,
-                score * 1000 / PairwiseObjectiveBenchmark.PAIRS)));
+        byType.forEach((type, r) -> {
+            double mean = r.getPrimaryResult().getScore();
+            double min = r.getPrimaryResult().getStatistics().getMin();
+            lines.add(String.format(Locale.ROOT, "%-14s %12.1f %14.1f %12.1f %14.1f", type, mean,
+                    mean * 1000 / PairwiseObjectiveBenchmark.PAIRS, min, min * 1000 / PairwiseObjectiveBenchmark.PAIRS));
+        });
         return lines;
     }
 

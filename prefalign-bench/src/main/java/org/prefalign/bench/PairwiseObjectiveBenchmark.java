@@ -60,6 +60,9 @@ public class PairwiseObjectiveBenchmark {
             throw new IllegalStateException("type '" + type + "' is not a registered pairwise objective that builds from "
                     + config(type) + "; those are " + pairwiseTypes());
         }
+        // vectors of 4096 values: ND4J's op threads would only contend with each other (and on a
+        // shared machine with everyone else), as in the tests' OMP_NUM_THREADS=1
+        Nd4j.getEnvironment().setMaxThreads(1);
         objective = (PairwiseObjective) Objectives.fromJson(config(type));
         inputs = randomInputs(objective.requiresReference(), 7);
         double loss = objective.compute(inputs).loss();

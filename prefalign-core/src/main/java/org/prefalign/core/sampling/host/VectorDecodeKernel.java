@@ -11,8 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vector is a chain of fused multiply-adds over the inputs in order, with no horizontal sum.
  * Four rows by two output vectors share each weight load and broadcast (eight independent
  * chains hide the FMA latency); leftover rows take the same chains one row at a time, four
- * output vectors at once, so a row's bits do not depend on the rows beside it. Output widths are padded to two vectors, so there
- * is no column tail.
+ * output vectors at once, so a row's bits do not depend on the rows beside it. Output widths are
+ * padded to two vectors, so there is no column tail. The sums of squares and of the softmax use
+ * {@code reduceLanes(ADD)}, whose order the API leaves open; HotSpot (JDK 17, x86) adds the lanes
+ * in order compiled as interpreted, which the tests of batch independence would catch otherwise.
  *
  * <p>Exponentials are computed here from lane-wise adds, multiplies and FMAs (see {@link #exp})
  * rather than with {@code VectorOperators.EXP}, whose intrinsic and interpreted forms round
@@ -58,9 +60,8 @@ final class VectorDecodeKernel implements DecodeKernel {
         }
         for (; r < rows; r++) {
             int o = 0;
-            for (; o + 4 * L <= w.stride(); o += 4 * L) {
+            for (; o + 4 * L <= w.stride(); o += 4 * L) { // a lone row needs more chains of its own
                 oneRow(x, r * xStride, w, o, y, r * w.stride());
-                // four chains, not two: a single row has no other rows to hide the FMA latency
             }
             if (o < w.stride()) {
                 oneRowPair(x, r * xStride, w, o, y, r * w.stride());

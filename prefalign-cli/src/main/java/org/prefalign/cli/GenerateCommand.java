@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue a prompt with a language model and print the text.",
-            "Example: prefalign generate --model stories260K.gguf --prompt \"Once upon a time\" --max-new-tokens 60 --seed 1"})
+            "Example: prefalign generate --model stories260K.gguf --prompt \"Once upon a time\" --seed 1"})
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec

@@ -55,8 +55,8 @@ import org.prefalign.core.io.safetensors.SafetensorsWriter;
  * each file and the directory to the device, writes the manifest last, and only then renames the
  * directory into place (one atomic rename; an older checkpoint of the same step is first renamed
  * aside and deleted after). A crash at any moment therefore leaves either no directory of that
- * name or a complete one; leftovers are hidden ({@code .checkpoint-120.tmp-*}) and ignored by
- * {@link #latest}. {@link #open} checks every file's size and checksum against the manifest
+ * name or a complete one; leftovers are hidden ({@code .checkpoint-120.tmp-*}), ignored by
+ * {@link #latest} and removed by {@link #prune}. {@link #open} checks every file's size and checksum against the manifest
  * before anything is restored, so a damaged checkpoint fails with the file named instead of
  * loading half.
  *
@@ -72,6 +72,8 @@ public final class Checkpoint {
     private static final String TENSOR_SUFFIX = ".safetensors";
     private static final Pattern PART_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final Pattern STEP_DIRECTORY = Pattern.compile("checkpoint-(\\d{1,18})");
+    /** What {@link #save} and {@link #prune} leave behind when interrupted: hidden, never loaded. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.checkpoint-\\d{1,18}\\.(tmp|old|deleting)-.*");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -220,6 +222,44 @@ public final class Checkpoint {
         }
         Optional<Path> newest = candidates.stream().max(Comparator.comparingLong(Checkpoint::stepOf));
         return newest.isEmpty() ? Optional.empty() : Optional.of(open(newest.get()));
+    }
+
+    /**
+     * Keeps the {@code keep} checkpoints of highest step under {@code root} and removes the
+     * others (Hugging Face Trainer's {@code save_total_limit}), with the hidden leftovers of
+     * interrupted saves. Each is first renamed to a hidden name, so a crash while deleting never
+     * leaves a visible half checkpoint. Call it from the process that saves, between saves.
+     *
+     * @throws IllegalArgumentException if {@code keep < 1}
+     */
+    public static void prune(Path root, int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be >= 1, got " + keep);
+        }
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> checkpoints = new ArrayList<>();
+        List<Path> leftovers = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (STEP_DIRECTORY.matcher(name).matches() && Files.isDirectory(p)) {
+                    checkpoints.add(p);
+                } else if (LEFTOVER.matcher(name).matches()) {
+                    leftovers.add(p);
+                }
+            }
+        }
+        checkpoints.sort(Comparator.comparingLong(Checkpoint::stepOf).reversed());
+        for (Path old : checkpoints.subList(Math.min(keep, checkpoints.size()), checkpoints.size())) {
+            Path hidden = root.resolve("." + old.getFileName() + ".deleting-" + System.nanoTime());
+            atomicMove(old, hidden);
+            leftovers.add(hidden);
+        }
+        for (Path p : leftovers) {
+            deleteRecursively(p);
+        }
     }
 
     /** The directory this checkpoint was opened from. */

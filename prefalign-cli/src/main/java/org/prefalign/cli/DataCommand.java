@@ -7,11 +7,17 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.prefalign.data.batch.ContentTokenizer;
+import org.prefalign.data.batch.TokenLengths;
 import org.prefalign.data.inspect.DatasetInspector;
 import org.prefalign.data.inspect.Inspection;
 import org.prefalign.data.inspect.Stats;
 import org.prefalign.data.io.JsonlFormat;
+import org.prefalign.data.io.JsonlReader;
+import org.prefalign.data.io.MalformedDataException;
+import org.prefalign.data.io.OnBadRecord;
 import org.prefalign.data.io.ReadSummary;
+import org.prefalign.data.record.Example;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +40,8 @@ final class DataCommand implements Runnable {
 
     /**
      * {@code prefalign data inspect FILE}: the format, every malformed line with its number,
-     * counts and length statistics. Exit status 1 when the file has errors.
+     * counts and length statistics (in tokens too, given a tokenizer). Exit status 1 when the file
+     * has errors.
      */
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = {"Check a dataset: detect its format, report every malformed line with its number, "
@@ -52,20 +59,42 @@ final class DataCommand implements Runnable {
                 description = "Read as this format instead of detecting it: preference, unpaired, scored, ranking.")
         private String format;
 
+        @Option(names = "--tokenizer", paramLabel = "PATH",
+                description = {"Also print token lengths per field, as training tokenizes them: a .gguf model, a "
+                    + "tokenizer.json, or a directory holding one (chat records are rendered by its chat template, "
+                    + "else ChatML; text completions count their EOS).",
+                    "'sequence' is each record's longest prompt + completion."})
+        private Path tokenizer;
+
         @Override
         public Integer call() throws IOException {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such file: " + file);
             }
             JsonlFormat<?> f = format == null ? null : JsonlFormat.byName(format);
+            ContentTokenizer content = tokenizer == null ? null : ContentTokenizer.load(tokenizer);
             PrintWriter out = spec.commandLine().getOut();
             Inspection i = DatasetInspector.inspect(file, f, r -> out.println(r.message()));
-            report(out, i);
+            Map<String, Stats> tokens = content == null || i.format() == null ? Map.of() : tokenLengths(i.format(), content);
+            report(out, i, tokens);
             out.flush();
             return i.hasErrors() ? 1 : 0;
         }
 
-        private static void report(PrintWriter out, Inspection i) {
+        /** A second streaming pass over the valid records (the inspection already reported the bad ones). */
+        private Map<String, Stats> tokenLengths(JsonlFormat<?> f, ContentTokenizer content) throws IOException {
+            TokenLengths lengths = new TokenLengths(content);
+            try (JsonlReader<? extends Example> r = JsonlReader.open(file, f, OnBadRecord.skip(bad -> { }))) {
+                while (r.hasNext()) {
+                    lengths.add(r.next());
+                }
+            } catch (MalformedDataException e) {
+                // a truncated file: the inspection reports it, the records before it are counted
+            }
+            return lengths.stats();
+        }
+
+        private static void report(PrintWriter out, Inspection i, Map<String, Stats> tokens) {
             out.println("file:    " + i.source());
             if (i.format() != null) {
                 out.println("format:  " + i.format().name());
@@ -82,6 +111,7 @@ final class DataCommand implements Runnable {
             table(out, "characters", i.characters());
             table(out, "messages (chat)", i.messages());
             table(out, "values", i.values());
+            table(out, "tokens", tokens);
             if (i.fatal() != null) {
                 out.println("error:   " + i.fatal());
             } else if (s != null && s.skipped() > 0) {

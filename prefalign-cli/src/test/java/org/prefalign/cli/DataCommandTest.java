@@ -120,6 +120,46 @@ class DataCommandTest {
         assertTrue(badName.err().contains("unknown data format 'pairs'"), badName.err());
     }
 
+    private static final Path STORIES = Path.of(System.getProperty("prefalign.shared", "../../shared"), "models",
+            "stories260K.gguf");
+
+    @Test
+    void withATokenizerTokenLengthsArePrintedPerField() throws IOException {
+        // stories260K pieces: BOS ▁The ▁s k y ▁ is | ▁ ▁b l u e . EOS | ▁ ▁g re en . EOS
+        //                     BOS ▁Once ▁upon ▁a ▁time | ▁ ▁there ▁was ▁a ▁c at EOS | ▁ ▁b l u e . EOS
+        Path p = fixture("pairs.jsonl", """
+                {"prompt": "The sky is", "chosen": " blue.", "rejected": " green."}
+                {"prompt": "Once upon a time", "chosen": " there was a cat", "rejected": " blue."}
+                """);
+        Run r = run("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().endsWith(String.join("\n",
+                "tokens                  count          min         mean          max",
+                "  prompt                    2            5         6.00            7",
+                "  chosen                    2            7         7.00            7",
+                "  rejected                  2            6         6.50            7",
+                "  sequence                  2           12        13.00           14",
+                "")), r.out());
+    }
+
+    @Test
+    void chatRecordsAreCountedThroughTheChatTemplateAndBadLinesAreLeftOut() throws IOException {
+        Path p = fixture("chat.jsonl", """
+                {"prompt": [{"role": "user", "content": "Hi"}], "completion": [{"role": "assistant", "content": "Hello"}], "label": true}
+                {"prompt": "p", "completion": 3, "label": true}
+                """);
+        Run r = run("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
+        assertEquals(1, r.status(), r.out() + r.err());
+        // ChatML rendered in the stories vocabulary, where <|im_start|> is plain text: many tokens
+        assertTrue(r.out().contains("tokens                  count          min         mean          max\n  prompt  "), r.out());
+        assertTrue(r.out().contains("\n  completion                1 "), r.out());
+        assertTrue(r.out().endsWith("error:   1 malformed line\n"), r.out());
+
+        Run missing = run("data", "inspect", "--tokenizer", dir.resolve("nope.gguf").toString(), p.toString());
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("tokenizer: no such file or directory: " + dir.resolve("nope.gguf")), missing.err());
+    }
+
     @Test
     void helpListsTheDataCommand() {
         assertTrue(run("--help").out().contains("data"));

@@ -1,7 +1,9 @@
 package org.prefalign.data.batch;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -130,24 +132,54 @@ public final class Collator {
     public <T> List<Encoded<T>> encodeAll(List<T> examples) {
         List<Encoded<T>> out = new ArrayList<>(examples.size());
         for (T e : examples) {
-            Optional<Encoded<T>> enc;
-            if (e instanceof PreferencePair p) {
-                enc = encode(e, p.prompt(), List.of(p.chosen(), p.rejected()));
-            } else if (e instanceof LabelledCompletion c) {
-                enc = encode(e, c.prompt(), List.of(c.completion()));
-            } else if (e instanceof ScoredCompletion c) {
-                enc = encode(e, c.prompt(), List.of(c.completion()));
-            } else if (e instanceof Ranking r) {
-                enc = encode(e, r.prompt(), r.completions());
-            } else if (e instanceof SftExample s) {
-                enc = encode(e, s.prompt(), List.of(s.completion()));
-            } else {
-                throw new IllegalArgumentException("cannot tokenize a " + (e == null ? "null" : e.getClass().getName())
-                        + "; expected a PreferencePair, LabelledCompletion, ScoredCompletion, Ranking or SftExample");
-            }
-            enc.ifPresent(out::add);
+            encodeAny(e).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * The examples of a stream (an {@link org.prefalign.data.source.OffPolicySource}) encoded as
+     * they are read, the dropped ones left out (and counted): the input of
+     * {@link LengthBuckets#batches(Iterator, java.util.function.ToIntFunction)}.
+     */
+    public <T> Iterator<Encoded<T>> encodeEach(Iterator<T> examples) {
+        return new Iterator<>() {
+            private Encoded<T> next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && examples.hasNext()) {
+                    next = encodeAny(examples.next()).orElse(null);
+                }
+                return next != null;
+            }
+
+            @Override
+            public Encoded<T> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Encoded<T> e = next;
+                next = null;
+                return e;
+            }
+        };
+    }
+
+    private <T> Optional<Encoded<T>> encodeAny(T e) {
+        if (e instanceof PreferencePair p) {
+            return encode(e, p.prompt(), List.of(p.chosen(), p.rejected()));
+        } else if (e instanceof LabelledCompletion c) {
+            return encode(e, c.prompt(), List.of(c.completion()));
+        } else if (e instanceof ScoredCompletion c) {
+            return encode(e, c.prompt(), List.of(c.completion()));
+        } else if (e instanceof Ranking r) {
+            return encode(e, r.prompt(), r.completions());
+        } else if (e instanceof SftExample s) {
+            return encode(e, s.prompt(), List.of(s.completion()));
+        }
+        throw new IllegalArgumentException("cannot tokenize a " + (e == null ? "null" : e.getClass().getName())
+                + "; expected a PreferencePair, LabelledCompletion, ScoredCompletion, Ranking or SftExample");
     }
 
     private <T> Optional<Encoded<T>> encode(T example, Content prompt, List<Content> completions) {

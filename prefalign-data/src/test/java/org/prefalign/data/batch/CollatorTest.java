@@ -9,22 +9,30 @@ import static org.prefalign.data.Fixtures.text;
 import static org.prefalign.data.batch.Stories.BOS;
 import static org.prefalign.data.batch.Stories.EOS;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.prefalign.core.model.TokenBatch;
 import org.prefalign.core.tokenizer.ChatTemplate;
 import org.prefalign.core.tokenizer.EncodeOptions;
 import org.prefalign.core.tokenizer.PromptCompletion;
 import org.prefalign.core.tokenizer.SentencePieceTokenizer;
 import org.prefalign.data.batch.Truncation.PromptSide;
+import org.prefalign.data.io.JsonlFormat;
 import org.prefalign.data.record.Content;
 import org.prefalign.data.record.LabelledCompletion;
 import org.prefalign.data.record.Message;
 import org.prefalign.data.record.PreferencePair;
 import org.prefalign.data.record.Ranking;
 import org.prefalign.data.record.ScoredCompletion;
+import org.prefalign.data.source.OffPolicySource;
 
 /**
  * Tokenized batches from the stories260K vocabulary, checked against ids read off its pieces by
@@ -109,7 +117,7 @@ class CollatorTest {
             assertArrayEquals(Arrays.copyOf(in.tokens()[batch.chosenRow(i)], p), Arrays.copyOf(in.tokens()[batch.rejectedRow(i)], p));
         }
         // the mask as an array for masked reductions
-        assertEquals(6.0, s.targetMask(org.nd4j.linalg.api.buffer.DataType.DOUBLE).getRow(2).sumNumber().doubleValue());
+        assertEquals(6.0, s.targetMask(DataType.DOUBLE).getRow(2).sumNumber().doubleValue());
     }
 
     @Test
@@ -248,6 +256,32 @@ class CollatorTest {
         assertTrue(tight.encode(pairs.get(0)).isEmpty());
         assertTrue(tight.truncationStats().toString().startsWith("truncation: 2 of 3 examples dropped"),
                 tight.truncationStats().toString());
+    }
+
+    @Test
+    void aStreamOfRecordsIsEncodedAsReadAndBucketedOneWindowAtATime(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("pairs.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            lines.append("{\"prompt\": \"").append(i == 3 ? "The sky is".repeat(3) : "The sky is")
+                    .append("\", \"chosen\": \"").append(" blue.".repeat(1 + i % 4)).append("\", \"rejected\": \" green.\"}\n");
+        }
+        Files.writeString(file, lines);
+        Collator c = COLLATOR.withTruncation(Truncation.NONE.withMaxLength(20));
+        try (OffPolicySource<PreferencePair> source = OffPolicySource.builder(JsonlFormat.PREFERENCE).files(file).shuffle(4).build()) {
+            Iterator<List<Encoded<PreferencePair>>> batches = LengthBuckets.of(3, 2, 8)
+                    .batches(c.encodeEach(source), Encoded::length);
+            int pairs = 0;
+            while (batches.hasNext()) {
+                PairBatch b = c.pairs(batches.next());
+                pairs += b.size();
+                assertTrue(b.sequences().length() <= 20);
+            }
+            assertEquals(9, pairs); // the record whose prompt alone has 21 tokens is dropped
+        }
+        assertEquals(10, c.truncationStats().examples());
+        assertEquals(1, c.truncationStats().examplesDropped());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.prefalign.data.batch;
 
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,8 +85,8 @@ public final class SequenceBatch {
         int[][] targets = new int[b][t];
         for (int r = 0; r < b; r++) {
             int[] ids = rows.get(r).ids();
-            java.util.Arrays.fill(tokens[r], padId);
-            java.util.Arrays.fill(targets[r], -1);
+            Arrays.fill(tokens[r], padId);
+            Arrays.fill(targets[r], -1);
             System.arraycopy(ids, 0, tokens[r], 0, ids.length);
             for (int i = 0; i < ids.length; i++) {
                 attention[r][i] = true;

@@ -53,7 +53,11 @@ public final class OnPolicySource {
             this.content = Objects.requireNonNull(content, "content");
         }
 
-        /** How to sample (temperature, top-k/p, max new tokens, stop tokens, root seed); required. */
+        /**
+         * How to sample (temperature, top-k/p, max new tokens, stop tokens, root seed); required.
+         * Give the tokenizer's EOS (or the template's end-of-turn token) as a stop token, or every
+         * completion runs to {@code maxNewTokens}.
+         */
         public Builder sampling(SamplingConfig config) {
             this.sampling = Objects.requireNonNull(config, "sampling");
             return this;

@@ -55,7 +55,11 @@ class MainTest {
     }
 
     @Test
-    void anUnknownSubcommandIsAUsageError() {
-        assertEquals(2, run("no-such-command").status());
+    void anUnknownSubcommandIsAUsageErrorOfTwoLines() {
+        Run r = run("no-such-command");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("prefalign: Unmatched argument at index 0: 'no-such-command'"), r.err());
+        assertEquals(2, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("Try 'prefalign --help'"), r.err());
     }
 }

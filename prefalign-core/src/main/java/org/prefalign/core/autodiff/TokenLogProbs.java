@@ -18,8 +18,8 @@ import org.prefalign.core.kernel.TokenLogProbKernels;
  *
  * <p>The log-softmax-and-pick of a chunk and its gradient are the core kernel's
  * ({@link TokenLogProbKernel}): the one-pass Vector API kernel, which reads ND4J's buffer in
- * place, where {@link Implementation#vectorFor} allows it (CPU backend, float32), else the kernel
- * of ND4J ops (device backends, double precision).
+ * place, where {@link Implementation#AUTO} picks vector kernels (CPU backend, float32, the module
+ * present), else the kernel of ND4J ops (device backends, double precision).
  */
 public final class TokenLogProbs {
 

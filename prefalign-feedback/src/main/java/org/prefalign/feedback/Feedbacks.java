@@ -1,12 +1,9 @@
 package org.prefalign.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.prefalign.core.config.TypeRegistry;
 
 /**
  * Builds feedback providers from JSON configs by {@code type} name, like objectives:
@@ -22,7 +19,8 @@ import java.util.function.UnaryOperator;
  */
 public final class Feedbacks {
 
-    private static final TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> FACTORIES = load();
+    private static final TypeRegistry<FeedbackConfig, Feedback> FACTORIES = TypeRegistry.load("feedback",
+            FeedbackCatalog.class, (catalog, add) -> catalog.register(add::accept));
 
     private Feedbacks() {
     }
@@ -47,12 +45,7 @@ public final class Feedbacks {
 
     /** Builds the provider of {@code config}, rejecting parameters it does not read. */
     public static Feedback fromConfig(FeedbackConfig config) {
-        Function<FeedbackConfig, ? extends Feedback> f = FACTORIES.get(config.type());
-        if (f == null) {
-            throw new IllegalArgumentException("feedback: unknown type '" + config.type() + "'; known types are "
-                    + FACTORIES.keySet());
-        }
-        Feedback feedback = f.apply(config);
+        Feedback feedback = FACTORIES.build(config);
         try {
             config.requireAllRead();
         } catch (IllegalArgumentException e) {
@@ -64,19 +57,6 @@ public final class Feedbacks {
 
     /** Every registered type name. */
     public static Set<String> types() {
-        return Collections.unmodifiableSet(FACTORIES.keySet());
-    }
-
-    private static TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> load() {
-        TreeMap<String, Function<FeedbackConfig, ? extends Feedback>> map = new TreeMap<>();
-        for (FeedbackCatalog c : ServiceLoader.load(FeedbackCatalog.class, Feedbacks.class.getClassLoader())) {
-            c.register((type, factory) -> {
-                if (map.putIfAbsent(type, factory) != null) {
-                    throw new IllegalStateException("feedback type '" + type + "' is registered twice (again by "
-                            + c.getClass().getName() + ")");
-                }
-            });
-        }
-        return map;
+        return FACTORIES.types();
     }
 }

@@ -1,11 +1,7 @@
 package org.prefalign.algorithms.objective;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.prefalign.algorithms.advantage.AdvantageEstimator;
 import org.prefalign.algorithms.advantage.DrGrpoEstimator;
 import org.prefalign.algorithms.advantage.GaeEstimator;
@@ -15,6 +11,7 @@ import org.prefalign.algorithms.advantage.ReinforceBaselineEstimator;
 import org.prefalign.algorithms.advantage.ReinforcePlusPlusEstimator;
 import org.prefalign.algorithms.advantage.RemaxEstimator;
 import org.prefalign.algorithms.advantage.RlooEstimator;
+import org.prefalign.core.config.TypeRegistry;
 
 /**
  * Builds advantage estimators from JSON configs, with the same validation as objectives:
@@ -32,7 +29,16 @@ import org.prefalign.algorithms.advantage.RlooEstimator;
  */
 public final class AdvantageEstimators {
 
-    private static final Map<String, Function<ObjectiveConfig, AdvantageEstimator>> FACTORIES = factories();
+    private static final TypeRegistry<ObjectiveConfig, AdvantageEstimator> FACTORIES =
+            new TypeRegistry<ObjectiveConfig, AdvantageEstimator>("advantage estimator")
+                    .add("gae", GaeEstimator::fromConfig)
+                    .add("grpo", GrpoEstimator::fromConfig)
+                    .add("dr_grpo", DrGrpoEstimator::fromConfig)
+                    .add("rloo", RlooEstimator::fromConfig)
+                    .add("reinforce_plus_plus", ReinforcePlusPlusEstimator::fromConfig)
+                    .add("reinforce_baseline", ReinforceBaselineEstimator::fromConfig)
+                    .add("remax", RemaxEstimator::fromConfig)
+                    .add("opo", OpoEstimator::fromConfig);
 
     private AdvantageEstimators() {
     }
@@ -49,31 +55,13 @@ public final class AdvantageEstimators {
 
     /** Builds the estimator of {@code config}, rejecting parameters it does not read. */
     public static AdvantageEstimator fromConfig(ObjectiveConfig config) {
-        Function<ObjectiveConfig, AdvantageEstimator> f = FACTORIES.get(config.type());
-        if (f == null) {
-            throw new IllegalArgumentException("advantage estimator: unknown type '" + config.type() + "'; known types are "
-                    + FACTORIES.keySet());
-        }
-        AdvantageEstimator e = f.apply(config);
+        AdvantageEstimator e = FACTORIES.build(config);
         config.requireAllRead();
         return e;
     }
 
     /** Every estimator type name. */
     public static Set<String> types() {
-        return Collections.unmodifiableSet(FACTORIES.keySet());
-    }
-
-    private static Map<String, Function<ObjectiveConfig, AdvantageEstimator>> factories() {
-        Map<String, Function<ObjectiveConfig, AdvantageEstimator>> m = new LinkedHashMap<>();
-        m.put("gae", GaeEstimator::fromConfig);
-        m.put("grpo", GrpoEstimator::fromConfig);
-        m.put("dr_grpo", DrGrpoEstimator::fromConfig);
-        m.put("rloo", RlooEstimator::fromConfig);
-        m.put("reinforce_plus_plus", ReinforcePlusPlusEstimator::fromConfig);
-        m.put("reinforce_baseline", ReinforceBaselineEstimator::fromConfig);
-        m.put("remax", RemaxEstimator::fromConfig);
-        m.put("opo", OpoEstimator::fromConfig);
-        return m;
+        return FACTORIES.types();
     }
 }

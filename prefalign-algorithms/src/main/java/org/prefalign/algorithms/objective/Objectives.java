@@ -1,11 +1,8 @@
 package org.prefalign.algorithms.objective;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
+import org.prefalign.core.config.TypeRegistry;
 
 /**
  * Builds objectives from JSON configs named as TRL names them.
@@ -20,7 +17,8 @@ import java.util.function.Function;
  */
 public final class Objectives {
 
-    private static final TreeMap<String, Function<ObjectiveConfig, ? extends Objective>> FACTORIES = load();
+    private static final TypeRegistry<ObjectiveConfig, Objective> FACTORIES = TypeRegistry.load("objective",
+            ObjectiveCatalog.class, (catalog, add) -> catalog.register(add::accept));
 
     private Objectives() {
     }
@@ -47,12 +45,7 @@ public final class Objectives {
      * losses whose parts share one config.
      */
     public static Objective build(ObjectiveConfig config) {
-        Function<ObjectiveConfig, ? extends Objective> f = FACTORIES.get(config.type());
-        if (f == null) {
-            throw new IllegalArgumentException("objective: unknown type '" + config.type() + "'; known types are "
-                    + FACTORIES.keySet());
-        }
-        return f.apply(config);
+        return FACTORIES.build(config);
     }
 
     /** Builds a pairwise objective, or explains which kind {@code json} describes instead. */
@@ -82,7 +75,7 @@ public final class Objectives {
 
     /** Every registered type name. */
     public static Set<String> types() {
-        return Collections.unmodifiableSet(FACTORIES.keySet());
+        return FACTORIES.types();
     }
 
     private static <T extends Objective> T as(Objective o, Class<T> kind) {
@@ -91,18 +84,5 @@ public final class Objectives {
                     + ", not a " + kind.getSimpleName());
         }
         return kind.cast(o);
-    }
-
-    private static TreeMap<String, Function<ObjectiveConfig, ? extends Objective>> load() {
-        TreeMap<String, Function<ObjectiveConfig, ? extends Objective>> map = new TreeMap<>();
-        for (ObjectiveCatalog c : ServiceLoader.load(ObjectiveCatalog.class, Objectives.class.getClassLoader())) {
-            c.register((type, factory) -> {
-                if (map.putIfAbsent(type, factory) != null) {
-                    throw new IllegalStateException("objective type '" + type + "' is registered twice (again by "
-                            + c.getClass().getName() + ")");
-                }
-            });
-        }
-        return map;
     }
 }

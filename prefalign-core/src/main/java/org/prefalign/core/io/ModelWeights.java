@@ -1,20 +1,14 @@
 package org.prefalign.core.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.prefalign.core.io.gguf.GgmlType;
 import org.prefalign.core.io.gguf.GgufArray;
 import org.prefalign.core.io.gguf.GgufFile;
@@ -24,6 +18,7 @@ import org.prefalign.core.io.gguf.GgufWriter;
 import org.prefalign.core.io.hf.HfTensorNames;
 import org.prefalign.core.io.hf.LlamaConfig;
 import org.prefalign.core.io.hf.RotaryPermutation;
+import org.prefalign.core.io.hf.SafetensorsShards;
 import org.prefalign.core.io.safetensors.SafetensorsFile;
 import org.prefalign.core.io.safetensors.SafetensorsTensorInfo;
 import org.prefalign.core.io.safetensors.SafetensorsWriter;
@@ -66,8 +61,6 @@ import org.prefalign.core.io.safetensors.SafetensorsWriter;
  * optimizer updating weights in place before {@link #saveHf}).
  */
 public final class ModelWeights {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LlamaConfig config;
     private final Map<String, float[]> tensors;
@@ -278,7 +271,7 @@ public final class ModelWeights {
         LlamaConfig config = LlamaConfig.read(dir.resolve("config.json"));
         Map<String, long[]> shapes = expectedShapes(config);
         Map<String, float[]> tensors = new LinkedHashMap<>();
-        for (Path shard : shards(dir)) {
+        for (Path shard : SafetensorsShards.list(dir)) {
             SafetensorsFile file = SafetensorsFile.read(shard);
             for (SafetensorsTensorInfo t : file.tensors()) {
                 String field = "tensor '" + t.name() + "'";
@@ -318,39 +311,6 @@ public final class ModelWeights {
             }
         }
         return of(config, tensors);
-    }
-
-    /** The safetensors files of a checkpoint directory. */
-    private static List<Path> shards(Path dir) throws IOException {
-        Path single = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(single)) {
-            return List.of(single);
-        }
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (!Files.isRegularFile(index)) {
-            throw new ModelFileException(dir, "model.safetensors", -1,
-                    "neither model.safetensors nor model.safetensors.index.json exists in the directory");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(index));
-        } catch (JsonProcessingException e) {
-            throw new ModelFileException(index, "JSON", -1, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        JsonNode map = root == null ? null : root.get("weight_map");
-        if (map == null || !map.isObject()) {
-            throw new ModelFileException(index, "weight_map", -1, "must be an object mapping tensor names to shard files");
-        }
-        Set<Path> files = new LinkedHashSet<>();
-        for (Map.Entry<String, JsonNode> e : map.properties()) {
-            String shard = e.getValue().isTextual() ? e.getValue().textValue() : "";
-            if (!shard.matches("[A-Za-z0-9._-]+\\.safetensors") || shard.startsWith(".")) {
-                throw new ModelFileException(index, "weight_map." + e.getKey(), -1,
-                        "must name a .safetensors file in the same directory, got " + e.getValue());
-            }
-            files.add(dir.resolve(shard));
-        }
-        return new ArrayList<>(files);
     }
 
     /** Saves as a Hugging Face checkpoint with float32 weights; see {@link #saveHf(Path, FloatEncoding)}. */

@@ -1,25 +1,24 @@
 package org.prefalign.feedback.reward;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.core.autodiff.RopePairing;
+import org.prefalign.core.io.JsonFiles;
 import org.prefalign.core.io.ModelFileException;
 import org.prefalign.core.io.hf.HfTensorNames;
 import org.prefalign.core.io.hf.LlamaConfig;
+import org.prefalign.core.io.hf.SafetensorsShards;
 import org.prefalign.core.io.safetensors.SafetensorsFile;
 import org.prefalign.core.io.safetensors.SafetensorsTensorInfo;
 import org.prefalign.core.model.DecoderConfig;
@@ -47,7 +46,6 @@ import org.prefalign.core.model.ScalarHead;
  */
 public record RewardCheckpoint(LlamaConfig config, LlamaModel backbone, ScalarHead head) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCORE = "score.weight";
     private static final String SCORE_BIAS = "score.bias";
 
@@ -64,8 +62,9 @@ public record RewardCheckpoint(LlamaConfig config, LlamaModel backbone, ScalarHe
             throw new ModelFileException(dir, "config.json", -1, "is missing: a reward-model checkpoint directory holds"
                     + " config.json and model.safetensors");
         }
-        LlamaConfig config = LlamaConfig.read(configJson);
-        requireOneLabel(configJson);
+        ObjectNode json = JsonFiles.readObject(configJson);
+        LlamaConfig config = LlamaConfig.fromJson(json, configJson);
+        requireOneLabel(json, configJson);
         DecoderConfig hf = DecoderConfig.fromHf(config, RopePairing.HALF_SPLIT);
         DecoderConfig decoder = new DecoderConfig(hf.dim(), hf.layers(), hf.heads(), hf.kvHeads(), hf.headDim(), hf.ffnDim(),
                 hf.vocabSize(), hf.rmsEps(), hf.ropeTheta(), hf.ropePairing(), hf.ropeScaling(), true, hf.qkvBias(),
@@ -74,7 +73,7 @@ public record RewardCheckpoint(LlamaConfig config, LlamaModel backbone, ScalarHe
         Map<String, INDArray> weights = new LinkedHashMap<>();
         INDArray score = null;
         INDArray bias = null;
-        List<Path> shards = shards(dir);
+        List<Path> shards = SafetensorsShards.list(dir);
         for (Path shard : shards) {
             SafetensorsFile file = SafetensorsFile.read(shard);
             for (SafetensorsTensorInfo t : file.tensors()) {
@@ -147,13 +146,7 @@ public record RewardCheckpoint(LlamaConfig config, LlamaModel backbone, ScalarHe
     }
 
     /** {@code num_labels} (or the size of {@code id2label}), where given, must be 1. */
-    private static void requireOneLabel(Path configJson) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(configJson));
-        } catch (JsonProcessingException e) {
-            throw new ModelFileException(configJson, "JSON", -1, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
+    private static void requireOneLabel(ObjectNode root, Path configJson) throws ModelFileException {
         JsonNode labels = root.get("num_labels");
         if (labels != null && !labels.isNull() && !(labels.isIntegralNumber() && labels.asLong() == 1)) {
             throw new ModelFileException(configJson, "num_labels", -1, labels + ": a reward model scores with one label");
@@ -162,37 +155,5 @@ public record RewardCheckpoint(LlamaConfig config, LlamaModel backbone, ScalarHe
         if (id2label != null && id2label.isObject() && id2label.size() != 1) {
             throw new ModelFileException(configJson, "id2label", -1, id2label.size() + " labels: a reward model scores with one");
         }
-    }
-
-    /** {@code model.safetensors}, or the shards a {@code model.safetensors.index.json} names. */
-    private static List<Path> shards(Path dir) throws IOException {
-        Path single = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(single)) {
-            return List.of(single);
-        }
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (!Files.isRegularFile(index)) {
-            throw new ModelFileException(dir, "model.safetensors", -1,
-                    "neither model.safetensors nor model.safetensors.index.json exists in the directory");
-        }
-        JsonNode map;
-        try {
-            map = JSON.readTree(Files.readAllBytes(index)).path("weight_map");
-        } catch (JsonProcessingException e) {
-            throw new ModelFileException(index, "JSON", -1, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (!map.isObject() || map.isEmpty()) {
-            throw new ModelFileException(index, "weight_map", -1, "must be an object mapping tensor names to shard files");
-        }
-        Set<Path> files = new LinkedHashSet<>();
-        for (Map.Entry<String, JsonNode> e : map.properties()) {
-            String shard = e.getValue().asText("");
-            if (!e.getValue().isTextual() || !shard.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*\\.safetensors")) {
-                throw new ModelFileException(index, "weight_map." + e.getKey(), -1,
-                        "must name a .safetensors file in the same directory, got " + e.getValue());
-            }
-            files.add(dir.resolve(shard));
-        }
-        return List.copyOf(files);
     }
 }

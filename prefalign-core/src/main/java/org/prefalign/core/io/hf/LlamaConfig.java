@@ -1,6 +1,5 @@
 package org.prefalign.core.io.hf;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.prefalign.core.io.AtomicFiles;
+import org.prefalign.core.io.JsonFiles;
 import org.prefalign.core.io.ModelFileException;
 import org.prefalign.core.io.gguf.GgufFile;
 import org.prefalign.core.io.gguf.GgufTensorInfo;
@@ -166,16 +165,7 @@ public record LlamaConfig(
      *                            field has the wrong type, or a value is out of range
      */
     public static LlamaConfig read(Path configJson) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(configJson));
-        } catch (JsonProcessingException e) {
-            throw new ModelFileException(configJson, "JSON", -1, "not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelFileException(configJson, "JSON", -1, "must be a JSON object");
-        }
-        return fromJson((ObjectNode) root, configJson);
+        return fromJson(JsonFiles.readObject(configJson), configJson);
     }
 
     /** Builds a config from a parsed {@code config.json} object; {@code source} names it in errors. */

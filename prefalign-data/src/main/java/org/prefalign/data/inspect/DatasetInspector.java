@@ -21,7 +21,8 @@ import org.prefalign.data.record.ScoredCompletion;
 /**
  * Reads a whole data file once, in streaming, and reports its format, its problems (every
  * malformed line, handed to a sink as it is met) and length statistics: characters and, for chat
- * records, messages per field. Token lengths need a tokenizer and come with the model.
+ * records, messages per field. Token lengths need a tokenizer: {@link org.prefalign.data.batch.TokenLengths}
+ * counts them per field in a second pass, as {@code prefalign data inspect --tokenizer} prints them.
  */
 public final class DatasetInspector {
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.prefalign.data.record.Content;
 import org.prefalign.feedback.Choice;
-import org.prefalign.feedback.Feedback;
 import org.prefalign.feedback.Query;
 import org.prefalign.feedback.Signal;
 
@@ -20,7 +20,7 @@ import org.prefalign.feedback.Signal;
  * then fails the query with an {@link UnparseableVerdictException}: an unreadable judge is an error,
  * not a tie, so it can be fixed (a template, a model) rather than silently diluting the data.
  */
-public final class PairwiseJudge implements Feedback {
+public final class PairwiseJudge extends LlmJudge {
 
     /** The config type name. */
     public static final String TYPE = "judge_pairwise";
@@ -39,8 +39,6 @@ public final class PairwiseJudge implements Feedback {
         }
     }
 
-    private final JudgeCalls calls;
-
     /**
      * @param client   the API client
      * @param template a template with {@code {prompt}}, {@code {answer_a}}, {@code {answer_b}}
@@ -49,13 +47,8 @@ public final class PairwiseJudge implements Feedback {
      * @param threads  calls worked on at once, ≥ 1 (the client's concurrency bounds requests in flight)
      */
     public PairwiseJudge(ChatClient client, PromptTemplate template, VerdictCache cache, int threads) {
-        template.validate(PromptTemplate.PAIRWISE_FIELDS, PromptTemplate.PAIRWISE_FIELDS.subList(0, 3));
-        this.calls = new JudgeCalls(client, template, cache, threads);
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+        super(TYPE, client, template, PromptTemplate.PAIRWISE_FIELDS, PromptTemplate.PAIRWISE_FIELDS.subList(0, 3), cache,
+                threads);
     }
 
     @Override
@@ -89,8 +82,8 @@ public final class PairwiseJudge implements Feedback {
             q.requirePair(TYPE);
         }
         for (Query q : queries) {
-            CompletableFuture<Choice> forward = calls.verdict(inputs(q, 0, 1), Verdicts::pairwise, Choice::name);
-            CompletableFuture<Choice> backward = calls.verdict(inputs(q, 1, 0), Verdicts::pairwise, Choice::name);
+            CompletableFuture<Choice> forward = verdict(q, answers(q, 0, 1), Verdicts::pairwise, Choice::name);
+            CompletableFuture<Choice> backward = verdict(q, answers(q, 1, 0), Verdicts::pairwise, Choice::name);
             futures.add(forward.thenCombine(backward, (f, b) -> {
                 Choice back = b.swapped();
                 return new Comparison(f, back, f == back ? f : Choice.TIE);
@@ -99,23 +92,7 @@ public final class PairwiseJudge implements Feedback {
         return JudgeCalls.awaitAll(futures);
     }
 
-    private Map<String, String> inputs(Query q, int a, int b) {
-        return calls.inputs(TYPE, q, Map.of("answer_a", q.completion(a), "answer_b", q.completion(b)));
-    }
-
-    /** Counts of requests, retries, cache hits and fetched verdicts so far. */
-    public JudgeStats stats() {
-        return calls.stats();
-    }
-
-    /** Stops the worker threads and closes the cache. */
-    @Override
-    public void close() {
-        calls.close();
-    }
-
-    @Override
-    public String toString() {
-        return TYPE;
+    private static Map<String, Content> answers(Query q, int a, int b) {
+        return Map.of("answer_a", q.completion(a), "answer_b", q.completion(b));
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.prefalign.feedback.Feedback;
 import org.prefalign.feedback.Query;
 import org.prefalign.feedback.Signal;
 
@@ -14,12 +13,10 @@ import org.prefalign.feedback.Signal;
  * through the {@link VerdictCache}; a reply without a rating in [1, 10] ({@link Verdicts#rating})
  * is asked again as {@link RetryPolicy} says, then fails with an {@link UnparseableVerdictException}.
  */
-public final class PointwiseJudge implements Feedback {
+public final class PointwiseJudge extends LlmJudge {
 
     /** The config type name. */
     public static final String TYPE = "judge_pointwise";
-
-    private final JudgeCalls calls;
 
     /**
      * @param client   the API client
@@ -29,13 +26,8 @@ public final class PointwiseJudge implements Feedback {
      * @param threads  calls worked on at once, ≥ 1
      */
     public PointwiseJudge(ChatClient client, PromptTemplate template, VerdictCache cache, int threads) {
-        template.validate(PromptTemplate.POINTWISE_FIELDS, PromptTemplate.POINTWISE_FIELDS.subList(0, 2));
-        this.calls = new JudgeCalls(client, template, cache, threads);
-    }
-
-    @Override
-    public String type() {
-        return TYPE;
+        super(TYPE, client, template, PromptTemplate.POINTWISE_FIELDS, PromptTemplate.POINTWISE_FIELDS.subList(0, 2), cache,
+                threads);
     }
 
     @Override
@@ -54,7 +46,7 @@ public final class PointwiseJudge implements Feedback {
         List<CompletableFuture<Double>> ratings = new ArrayList<>();
         for (Query q : queries) {
             for (int i = 0; i < q.size(); i++) {
-                ratings.add(calls.verdict(inputs(q, i), Verdicts::rating, r -> Double.toString(r)));
+                ratings.add(verdict(q, Map.of("answer", q.completion(i)), Verdicts::rating, r -> Double.toString(r)));
             }
         }
         List<Double> all = JudgeCalls.awaitAll(ratings);
@@ -68,25 +60,5 @@ public final class PointwiseJudge implements Feedback {
             out.add(new Signal.Rewards(q, values));
         }
         return out;
-    }
-
-    private Map<String, String> inputs(Query q, int i) {
-        return calls.inputs(TYPE, q, Map.of("answer", q.completion(i)));
-    }
-
-    /** Counts of requests, retries, cache hits and fetched verdicts so far. */
-    public JudgeStats stats() {
-        return calls.stats();
-    }
-
-    /** Stops the worker threads and closes the cache. */
-    @Override
-    public void close() {
-        calls.close();
-    }
-
-    @Override
-    public String toString() {
-        return TYPE;
     }
 }

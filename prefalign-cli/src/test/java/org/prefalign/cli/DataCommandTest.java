@@ -6,33 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
 
     private Path fixture(String name, String content) throws IOException {
         Path p = dir.resolve(name);
@@ -47,7 +31,7 @@ class DataCommandTest {
 
                 {"prompt": "2 + 2 =", "chosen": " 4", "rejected": " 5", "margin": 1.5}
                 """);
-        Run r = run("data", "inspect", p.toString());
+        CliRun r = CliRun.of("data", "inspect", p.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertEquals(String.join("\n",
                 "file:    " + p,
@@ -72,7 +56,7 @@ class DataCommandTest {
                 {"prompt": "p", "completion": "c", "label": "yes"}
                 {"prompt": [{"role": "user", "content": "q"}], "completion": [{"role": "assistant", "content": "a"}], "label": false}
                 """);
-        Run r = run("data", "inspect", p.toString());
+        CliRun r = CliRun.of("data", "inspect", p.toString());
         assertEquals(1, r.status(), r.out() + r.err());
         String[] lines = r.out().split("\n");
         assertEquals(p + ":2: field \"completion\": expected a string or a list of messages, got number", lines[0]);
@@ -94,12 +78,12 @@ class DataCommandTest {
                     + " {\"response\": \"7\", \"overall_score\": 8}]}\n").getBytes(StandardCharsets.UTF_8));
         }
         Files.write(p, bytes.toByteArray());
-        Run r = run("data", "inspect", p.toString());
+        CliRun r = CliRun.of("data", "inspect", p.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("format:  ranking\n"), r.out());
         assertTrue(r.out().contains("  completions               1            2         2.00            2\n"), r.out());
 
-        Run forced = run("data", "inspect", "--format", "preference", p.toString());
+        CliRun forced = CliRun.of("data", "inspect", "--format", "preference", p.toString());
         assertEquals(1, forced.status());
         assertTrue(forced.out().startsWith(p + ":1: field \"chosen\": required but missing"), forced.out());
     }
@@ -107,15 +91,15 @@ class DataCommandTest {
     @Test
     void anUndetectableFileAMissingFileAndABadFormatName() throws IOException {
         Path p = fixture("lm.jsonl", "{\"text\": \"plain language modelling\"}\n");
-        Run r = run("data", "inspect", p.toString());
+        CliRun r = CliRun.of("data", "inspect", p.toString());
         assertEquals(1, r.status());
         assertTrue(r.out().contains("error:   " + p + ": cannot tell the data format"), r.out());
 
-        Run missing = run("data", "inspect", dir.resolve("nope.jsonl").toString());
+        CliRun missing = CliRun.of("data", "inspect", dir.resolve("nope.jsonl").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("no such file: " + dir.resolve("nope.jsonl")), missing.err());
 
-        Run badName = run("data", "inspect", "--format", "pairs", p.toString());
+        CliRun badName = CliRun.of("data", "inspect", "--format", "pairs", p.toString());
         assertEquals(1, badName.status());
         assertTrue(badName.err().contains("unknown data format 'pairs'"), badName.err());
     }
@@ -131,7 +115,7 @@ class DataCommandTest {
                 {"prompt": "The sky is", "chosen": " blue.", "rejected": " green."}
                 {"prompt": "Once upon a time", "chosen": " there was a cat", "rejected": " blue."}
                 """);
-        Run r = run("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
+        CliRun r = CliRun.of("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().endsWith(String.join("\n",
                 "tokens                  count          min         mean          max",
@@ -148,21 +132,21 @@ class DataCommandTest {
                 {"prompt": [{"role": "user", "content": "Hi"}], "completion": [{"role": "assistant", "content": "Hello"}], "label": true}
                 {"prompt": "p", "completion": 3, "label": true}
                 """);
-        Run r = run("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
+        CliRun r = CliRun.of("data", "inspect", "--tokenizer", STORIES.toString(), p.toString());
         assertEquals(1, r.status(), r.out() + r.err());
         // ChatML rendered in the stories vocabulary, where <|im_start|> is plain text: many tokens
         assertTrue(r.out().contains("tokens                  count          min         mean          max\n  prompt  "), r.out());
         assertTrue(r.out().contains("\n  completion                1 "), r.out());
         assertTrue(r.out().endsWith("error:   1 malformed line\n"), r.out());
 
-        Run missing = run("data", "inspect", "--tokenizer", dir.resolve("nope.gguf").toString(), p.toString());
+        CliRun missing = CliRun.of("data", "inspect", "--tokenizer", dir.resolve("nope.gguf").toString(), p.toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("tokenizer: no such file or directory: " + dir.resolve("nope.gguf")), missing.err());
     }
 
     @Test
     void helpListsTheDataCommand() {
-        assertTrue(run("--help").out().contains("data"));
-        assertEquals(0, run("data", "inspect", "--help").status());
+        assertTrue(CliRun.of("--help").out().contains("data"));
+        assertEquals(0, CliRun.of("data", "inspect", "--help").status());
     }
 }

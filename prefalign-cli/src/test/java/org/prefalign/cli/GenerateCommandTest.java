@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.prefalign.core.autodiff.RopePairing;
 import org.prefalign.core.io.hf.LlamaConfig;
 import org.prefalign.core.model.DecoderConfig;
 import org.prefalign.core.model.LlamaModel;
-import picocli.CommandLine;
 
 /** {@code prefalign generate} on stories260K. */
 class GenerateCommandTest {
@@ -32,22 +29,9 @@ class GenerateCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void greedyContinuesThePromptWithAStory() {
-        Run r = run("generate", "--model", MODEL, "--prompt", "Once upon a time", "--temperature", "0",
+        CliRun r = CliRun.of("generate", "--model", MODEL, "--prompt", "Once upon a time", "--temperature", "0",
                 "--max-new-tokens", "30");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("Once upon a time, there was"), r.out());
@@ -59,15 +43,15 @@ class GenerateCommandTest {
     void theSameSeedGivesTheSameTextAndSamplesDiffer() {
         String[] args = {"generate", "--model", MODEL, "--prompt", "Once upon a time", "--max-new-tokens", "20",
             "--seed", "1", "--num-samples", "2", "--top-k", "40", "--top-p", "0.95", "--min-p", "0.01"};
-        Run a = run(args);
+        CliRun a = CliRun.of(args);
         assertEquals(0, a.status(), a.err());
-        assertEquals(a.out(), run(args).out());
+        assertEquals(a.out(), CliRun.of(args).out());
         String[] samples = a.out().split("--- sample \\d of 2 ---");
         assertEquals(3, samples.length, a.out());
         assertTrue(samples[1].strip().startsWith("Once upon a time"), a.out());
         assertTrue(samples[2].strip().startsWith("Once upon a time"), a.out());
         assertNotEquals(samples[1].strip(), samples[2].strip(), "two streams, two texts");
-        Run single = run("generate", "--model", MODEL, "--prompt", "Once upon a time", "--max-new-tokens", "20",
+        CliRun single = CliRun.of("generate", "--model", MODEL, "--prompt", "Once upon a time", "--max-new-tokens", "20",
                 "--seed", "2", "--threads", "1", "--verbose");
         assertEquals(0, single.status(), single.err());
         assertNotEquals(samples[1].strip(), single.out().strip(), "another seed, another text");
@@ -76,7 +60,7 @@ class GenerateCommandTest {
 
     @Test
     void aMissingModelIsOneLineNamingTheFile() {
-        Run r = run("generate", "--model", "no/such/model.gguf", "--prompt", "Hi");
+        CliRun r = CliRun.of("generate", "--model", "no/such/model.gguf", "--prompt", "Hi");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no/such/model.gguf") && r.err().contains("no such file"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -85,7 +69,7 @@ class GenerateCommandTest {
     @Test
     void aDirectoryThatIsNoCheckpointIsOneLineNamingWhatIsMissing() throws IOException {
         Files.writeString(dir.resolve("config.json"), "{}");
-        Run r = run("generate", "--model", dir.toString(), "--prompt", "Hi");
+        CliRun r = CliRun.of("generate", "--model", dir.toString(), "--prompt", "Hi");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("tokenizer.json"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -96,7 +80,7 @@ class GenerateCommandTest {
         String[][] cases = {{"--top-p", "1.5"}, {"--temperature", "-1"}, {"--top-k", "-2"}, {"--min-p", "2"},
             {"--max-new-tokens", "0"}, {"--num-samples", "0"}, {"--threads", "0"}};
         for (String[] c : cases) {
-            Run r = run("generate", "--model", MODEL, "--prompt", "Hi", c[0], c[1]);
+            CliRun r = CliRun.of("generate", "--model", MODEL, "--prompt", "Hi", c[0], c[1]);
             assertEquals(1, r.status(), String.join(" ", c));
             assertTrue(r.err().contains(c[0] + " must be"), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -105,10 +89,10 @@ class GenerateCommandTest {
 
     @Test
     void aMalformedOrMissingFlagIsAUsageErrorNamingIt() {
-        Run r = run("generate", "--model", MODEL, "--prompt", "Hi", "--max-new-tokens", "many");
+        CliRun r = CliRun.of("generate", "--model", MODEL, "--prompt", "Hi", "--max-new-tokens", "many");
         assertEquals(2, r.status());
         assertTrue(r.err().lines().findFirst().orElse("").contains("--max-new-tokens"), r.err());
-        r = run("generate", "--model", MODEL);
+        r = CliRun.of("generate", "--model", MODEL);
         assertEquals(2, r.status());
         assertTrue(r.err().lines().findFirst().orElse("").contains("--prompt"), r.err());
     }
@@ -120,7 +104,7 @@ class GenerateCommandTest {
                 OptionalInt.empty(), List.of());
         LlamaModel.random(DecoderConfig.fromHf(hf, RopePairing.HALF_SPLIT), 5, DataType.FLOAT).toWeights(hf).saveHf(dir);
         Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer());
-        Run r = run("generate", "--model", dir.toString(), "--prompt", "hello", "--max-new-tokens", "5", "--verbose");
+        CliRun r = CliRun.of("generate", "--model", dir.toString(), "--prompt", "hello", "--max-new-tokens", "5", "--verbose");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("hello"), r.out());
         assertTrue(r.err().contains(" 5 tokens in "), r.err());

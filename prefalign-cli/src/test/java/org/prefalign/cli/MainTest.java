@@ -3,36 +3,20 @@ package org.prefalign.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheSubcommands() {
-        Run r = run("--help");
+        CliRun r = CliRun.of("--help");
         assertEquals(0, r.status());
         assertTrue(r.out().contains("objectives"), r.out());
     }
 
     @Test
     void objectivesListsEveryRegisteredPairwiseType() {
-        Run r = run("objectives");
+        CliRun r = CliRun.of("objectives");
         assertEquals(0, r.status(), r.err());
         for (String t : new String[] {"sigmoid", "ipo", "simpo", "orpo", "kto", "bradley_terry"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(t + " ")), t + " missing from:\n" + r.out());
@@ -41,14 +25,14 @@ class MainTest {
 
     @Test
     void aValidConfigIsDescribed() {
-        Run r = run("objectives", "{\"type\": \"sigmoid\", \"beta\": 0.2}");
+        CliRun r = CliRun.of("objectives", "{\"type\": \"sigmoid\", \"beta\": 0.2}");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("sigmoid: pairwise"), r.out());
     }
 
     @Test
     void aBadConfigIsOneLineNamingTheParameter() {
-        Run r = run("objectives", "{\"type\": \"sigmoid\", \"beta\": -1}");
+        CliRun r = CliRun.of("objectives", "{\"type\": \"sigmoid\", \"beta\": -1}");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("'beta' must be > 0, got -1.0"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -56,7 +40,7 @@ class MainTest {
 
     @Test
     void anUnknownSubcommandIsAUsageErrorOfTwoLines() {
-        Run r = run("no-such-command");
+        CliRun r = CliRun.of("no-such-command");
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("prefalign: Unmatched argument at index 0: 'no-such-command'"), r.err());
         assertEquals(2, r.err().strip().lines().count(), r.err());

@@ -134,14 +134,9 @@ class ByteLevelBpeTest {
     void roundTripsArbitraryUtf8() {
         Random rnd = new Random(11);
         for (int trial = 0; trial < 400; trial++) {
-            StringBuilder sb = new StringBuilder();
-            int len = rnd.nextInt(30);
-            for (int i = 0; i < len; i++) {
-                sb.append(rnd.nextInt(5) == 0 ? " " : rnd.nextInt(4) == 0 ? "hello" : SentencePieceTokenizerTest.randomCodePoint(rnd));
-            }
-            String text = sb.toString();
-            assertEquals(text, gpt2.decode(gpt2.encode(text, EncodeOptions.PLAIN)), SentencePieceTokenizerTest.escape(text));
-            assertEquals(text, llama3.decode(llama3.encode(text, new EncodeOptions(true, false))), SentencePieceTokenizerTest.escape(text));
+            String text = RandomText.withWords(rnd);
+            assertEquals(text, gpt2.decode(gpt2.encode(text, EncodeOptions.PLAIN)), RandomText.escape(text));
+            assertEquals(text, llama3.decode(llama3.encode(text, new EncodeOptions(true, false))), RandomText.escape(text));
         }
     }
 

@@ -89,13 +89,8 @@ class SentencePieceBpeJsonTest {
     void roundTripsArbitraryUtf8() {
         Random rnd = new Random(5);
         for (int trial = 0; trial < 400; trial++) {
-            StringBuilder sb = new StringBuilder();
-            int len = rnd.nextInt(30);
-            for (int i = 0; i < len; i++) {
-                sb.append(rnd.nextInt(5) == 0 ? " " : rnd.nextInt(4) == 0 ? "hello" : SentencePieceTokenizerTest.randomCodePoint(rnd));
-            }
-            String text = sb.toString();
-            assertEquals(text, llama2.decode(llama2.encode(text, EncodeOptions.PLAIN)), SentencePieceTokenizerTest.escape(text));
+            String text = RandomText.withWords(rnd);
+            assertEquals(text, llama2.decode(llama2.encode(text, EncodeOptions.PLAIN)), RandomText.escape(text));
         }
     }
 }

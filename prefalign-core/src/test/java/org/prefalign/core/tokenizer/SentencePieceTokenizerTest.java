@@ -85,7 +85,7 @@ class SentencePieceTokenizerTest {
             int len = rnd.nextInt(25);
             for (int i = 0; i < len; i++) {
                 if (rnd.nextInt(6) == 0) {
-                    sb.append(randomCodePoint(rnd));
+                    sb.append(RandomText.codePoint(rnd));
                 } else {
                     sb.append(words[rnd.nextInt(words.length)]);
                 }
@@ -138,16 +138,6 @@ class SentencePieceTokenizerTest {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Characters that stress UTF-8: controls, Latin-1, combining marks, CJK, RTL, emoji (surrogate pairs), ZWJ. */
-    static String randomCodePoint(Random rnd) {
-        int[][] ranges = {
-                {0x00, 0x1F}, {0x20, 0x7E}, {0x7F, 0x7F}, {0xA0, 0xFF}, {0x300, 0x36F}, {0x370, 0x3FF},
-                {0x600, 0x6FF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0x200B, 0x200D}, {0x1F300, 0x1F6FF},
-                {0x1F900, 0x1F9FF}, {0x10000, 0x1000F}, {0xFFFD, 0xFFFD}, {0x3000, 0x3000}};
-        int[] r = ranges[rnd.nextInt(ranges.length)];
-        return new String(Character.toChars(r[0] + rnd.nextInt(r[1] - r[0] + 1)));
-    }
-
     @Test
     void roundTripsArbitraryUtf8() {
         Random rnd = new Random(7);
@@ -155,22 +145,16 @@ class SentencePieceTokenizerTest {
             StringBuilder sb = new StringBuilder();
             int len = rnd.nextInt(40);
             for (int i = 0; i < len; i++) {
-                sb.append(rnd.nextInt(4) == 0 ? " " : randomCodePoint(rnd));
+                sb.append(rnd.nextInt(4) == 0 ? " " : RandomText.codePoint(rnd));
             }
             String text = sb.toString();
             int[] ids = tok.encode(text, EncodeOptions.PLAIN);
-            assertEquals(text, tok.decode(ids), "round trip of " + escape(text));
-            assertEquals(text, tok.decode(tok.encode(text, new EncodeOptions(true, false))), "with BOS: " + escape(text));
+            assertEquals(text, tok.decode(ids), "round trip of " + RandomText.escape(text));
+            assertEquals(text, tok.decode(tok.encode(text, new EncodeOptions(true, false))), "with BOS: " + RandomText.escape(text));
         }
         for (String s : new String[]{"", " ", "  ", "\n", "\u0000", "e\u0301", "👨‍👩‍👧", "日本語のテキスト", "tab\there", " lead", "trail "}) {
-            assertEquals(s, tok.decode(tok.encode(s)), "round trip of " + escape(s));
+            assertEquals(s, tok.decode(tok.encode(s)), "round trip of " + RandomText.escape(s));
         }
-    }
-
-    static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        s.codePoints().forEach(cp -> sb.append(cp >= 0x20 && cp < 0x7F ? Character.toString(cp) : String.format("\\u{%X}", cp)));
-        return sb.toString();
     }
 
     @Test
@@ -210,7 +194,7 @@ class SentencePieceTokenizerTest {
         StringBuilder sb = new StringBuilder();
         Random rnd = new Random(3);
         while (sb.length() < 200_000) {
-            sb.append(rnd.nextInt(10) == 0 ? randomCodePoint(rnd) : "Once upon a time, Lily saw a big dog. ");
+            sb.append(rnd.nextInt(10) == 0 ? RandomText.codePoint(rnd) : "Once upon a time, Lily saw a big dog. ");
         }
         String text = sb.toString();
         int[] ids = tok.encode(text);

@@ -1,7 +1,6 @@
 package org.prefalign.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
@@ -50,8 +49,6 @@ public final class ChatTemplate {
     public static final String CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content']"
             + " + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final String template;
     private final String source;
     private final Clock clock;
@@ -87,12 +84,7 @@ public final class ChatTemplate {
      * @throws IllegalArgumentException naming the file and field if the field is malformed
      */
     public static Optional<ChatTemplate> fromTokenizerConfig(Path tokenizerConfig) throws IOException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(tokenizerConfig.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(tokenizerConfig + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = HfJson.read(tokenizerConfig);
         JsonNode t = root == null ? null : root.get("chat_template");
         String where = tokenizerConfig + ": chat_template";
         if (t == null || t.isNull()) {

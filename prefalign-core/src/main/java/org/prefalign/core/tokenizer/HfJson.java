@@ -1,6 +1,10 @@
 package org.prefalign.core.tokenizer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Reads fields of a Hugging Face tokenizer file so that every error names the file and the
@@ -8,10 +12,30 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class HfJson {
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private final String source;
 
     HfJson(String source) {
         this.source = source;
+    }
+
+    /** The JSON in {@code file}; an error naming the file if it is not valid JSON. */
+    static JsonNode read(Path file) throws IOException {
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The JSON in {@code text}; an error naming {@code source} if it is not valid JSON. */
+    static JsonNode parse(String text, String source) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     String source() {

@@ -1,8 +1,6 @@
 package org.prefalign.core.tokenizer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +32,6 @@ import java.util.OptionalInt;
  */
 public final class HfTokenizer implements Tokenizer {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String source;
     private final BpeModel model;
@@ -147,8 +144,8 @@ public final class HfTokenizer implements Tokenizer {
      * first token the post-processor adds, UNK is {@code model.unk_token}, EOS and PAD are absent).
      */
     public static HfTokenizer fromFiles(Path tokenizerJson, Path tokenizerConfig) throws IOException {
-        JsonNode root = readJson(tokenizerJson);
-        JsonNode config = tokenizerConfig == null ? null : readJson(tokenizerConfig);
+        JsonNode root = HfJson.read(tokenizerJson);
+        JsonNode config = tokenizerConfig == null ? null : HfJson.read(tokenizerConfig);
         return new HfTokenizer(root, config, tokenizerJson.toString(), String.valueOf(tokenizerConfig));
     }
 
@@ -158,24 +155,8 @@ public final class HfTokenizer implements Tokenizer {
      */
     public static HfTokenizer fromJson(String tokenizerJson, String tokenizerConfigJson, String source) {
         String configSource = source + " (tokenizer_config.json)";
-        return new HfTokenizer(parse(tokenizerJson, source),
-                tokenizerConfigJson == null ? null : parse(tokenizerConfigJson, configSource), source, configSource);
-    }
-
-    private static JsonNode readJson(Path p) throws IOException {
-        try {
-            return MAPPER.readTree(p.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(p + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static JsonNode parse(String text, String source) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return new HfTokenizer(HfJson.parse(tokenizerJson, source),
+                tokenizerConfigJson == null ? null : HfJson.parse(tokenizerConfigJson, configSource), source, configSource);
     }
 
     private void postProcessor(JsonNode node, HfJson json, String path, List<Integer> pre, List<Integer> post) {

@@ -56,7 +56,7 @@ final class DataCommand implements Runnable {
         private Path file;
 
         @Option(names = "--format", paramLabel = "NAME",
-                description = "Read as this format instead of detecting it: preference, unpaired, scored, ranking.")
+                description = "Read as this format instead of detecting it: preference, preference-implicit-prompt, unpaired, scored, ranking.")
         private String format;
 
         @Option(names = "--tokenizer", paramLabel = "PATH",

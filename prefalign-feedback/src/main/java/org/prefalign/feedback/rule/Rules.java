@@ -22,7 +22,7 @@ import org.prefalign.feedback.FeedbackConfig;
  * <li>{@code required_words}, {@code forbidden_words}: {@code words} (required),
  *     {@code case_sensitive} (false), {@code whole_word} (true) — {@link RequiredWords}, {@link ForbiddenWords}</li>
  * <li>{@code tag_format}: {@code tags} (["think", "answer"]) — {@link TagFormat}</li>
- * <li>{@code length_penalty}: {@code coef} (&gt; 0; 0.001), {@code threshold} (≥ 0; 0),
+ * <li>{@code length_penalty}: {@code coef} (&gt; 0; 0.001), {@code threshold} (an integer ≥ 0; 0),
  *     {@code unit} (characters | words; characters) — {@link LengthPenalty}</li>
  * <li>{@code overlong_penalty}: {@code max_length} (required, ≥ 1), {@code cache_length}
  *     (required, in [1, max_length]), {@code penalty_factor} (&gt; 0; 1), {@code unit} — {@link OverlongPenalty}</li>

@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.prefalign.core.math.VectorMath;
 
 /**
  * {@link DecodeKernel} on the Vector API ({@code jdk.incubator.vector}) at the CPU's widest float
@@ -12,13 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Four rows by two output vectors share each weight load and broadcast (eight independent
  * chains hide the FMA latency); leftover rows take the same chains one row at a time, four
  * output vectors at once, so a row's bits do not depend on the rows beside it. Output widths are
- * padded to two vectors, so there is no column tail. The sums of squares and of the softmax use
- * {@code reduceLanes(ADD)}, whose order the API leaves open; HotSpot (JDK 17, x86) adds the lanes
- * in order compiled as interpreted, which the tests of batch independence would catch otherwise.
+ * padded to two vectors, so there is no column tail.
  *
- * <p>Exponentials are computed here from lane-wise adds, multiplies and FMAs (see {@link #exp})
- * rather than with {@code VectorOperators.EXP}, whose intrinsic and interpreted forms round
- * differently: a sequence's bits would otherwise depend on how far the JIT had got.
+ * <p>Exponentials and the sums of lanes (of squares, of the softmax, of the attention output) are
+ * {@link VectorMath}'s, whose bits, unlike those of {@code VectorOperators.EXP} and
+ * {@code reduceLanes(ADD)}, do not depend on how far the JIT has got.
  *
  * <p>Links only when the module is in the boot layer; {@link DecodeKernels} loads it by name
  * through {@link #factory()}.
@@ -152,7 +151,7 @@ final class VectorDecodeKernel implements DecodeKernel {
                 FloatVector v = FloatVector.fromArray(SPECIES, x, o + j);
                 acc = v.fma(v, acc);
             }
-            float inv = (float) (1.0 / Math.sqrt(acc.reduceLanes(VectorOperators.ADD) / n + eps));
+            float inv = (float) (1.0 / Math.sqrt(VectorMath.sum(acc) / n + eps));
             for (int j = 0; j < stride; j += L) {
                 FloatVector.fromArray(SPECIES, x, o + j).mul(inv).mul(FloatVector.fromArray(SPECIES, g, j)).intoArray(y, o + j);
             }
@@ -165,7 +164,7 @@ final class VectorDecodeKernel implements DecodeKernel {
             int o = 2 * r * width;
             for (int j = 0; j < width; j += L) {
                 FloatVector gate = FloatVector.fromArray(SPECIES, gateUp, o + j);
-                FloatVector sigmoid = ONE.div(exp(gate.neg()).add(1f));
+                FloatVector sigmoid = ONE.div(VectorMath.exp(gate.neg()).add(1f));
                 gate.mul(sigmoid).mul(FloatVector.fromArray(SPECIES, gateUp, o + width + j)).intoArray(gateUp, o + j);
             }
         }
@@ -188,14 +187,14 @@ final class VectorDecodeKernel implements DecodeKernel {
             max = max.max(acc);
             acc.intoArray(scores, j);
         }
-        FloatVector shift = FloatVector.broadcast(SPECIES, max.reduceLanes(VectorOperators.MAX));
+        FloatVector shift = FloatVector.broadcast(SPECIES, max.reduceLanes(VectorOperators.MAX)); // exact in any order
         FloatVector sum = FloatVector.zero(SPECIES);
         for (int j = 0; j < end; j += L) {
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, scores, j).sub(shift));
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, scores, j).sub(shift));
             e.intoArray(scores, j);
             sum = sum.add(e);
         }
-        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+        float inv = 1f / VectorMath.sum(sum);
         int c = 0;
         for (; c + 4 <= d; c += 4) { // four features at a time: independent chains
             int r0 = base + c * capacity;
@@ -213,10 +212,10 @@ final class VectorDecodeKernel implements DecodeKernel {
                 a2 = p.fma(FloatVector.fromArray(SPECIES, vT, r2 + j), a2);
                 a3 = p.fma(FloatVector.fromArray(SPECIES, vT, r3 + j), a3);
             }
-            out[outOffset + c] = a0.reduceLanes(VectorOperators.ADD) * inv;
-            out[outOffset + c + 1] = a1.reduceLanes(VectorOperators.ADD) * inv;
-            out[outOffset + c + 2] = a2.reduceLanes(VectorOperators.ADD) * inv;
-            out[outOffset + c + 3] = a3.reduceLanes(VectorOperators.ADD) * inv;
+            out[outOffset + c] = VectorMath.sum(a0) * inv;
+            out[outOffset + c + 1] = VectorMath.sum(a1) * inv;
+            out[outOffset + c + 2] = VectorMath.sum(a2) * inv;
+            out[outOffset + c + 3] = VectorMath.sum(a3) * inv;
         }
         for (; c < d; c++) {
             FloatVector acc = FloatVector.zero(SPECIES);
@@ -224,37 +223,7 @@ final class VectorDecodeKernel implements DecodeKernel {
             for (int j = 0; j < end; j += L) {
                 acc = FloatVector.fromArray(SPECIES, scores, j).fma(FloatVector.fromArray(SPECIES, vT, row + j), acc);
             }
-            out[outOffset + c] = acc.reduceLanes(VectorOperators.ADD) * inv;
+            out[outOffset + c] = VectorMath.sum(acc) * inv;
         }
-    }
-
-    private static final float EXP_LOW = -87.33655f; // e^x below it is not a normal float: 0
-    private static final float EXP_HIGH = 88.3f;     // keeps 2^n finite (n ≤ 127)
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HIGH = 0.693359375f; // few mantissa bits: n·LN2_HIGH is exact
-    private static final float LN2_LOW = -2.12194440e-4f;
-    private static final float ROUNDING = 12582912f; // 1.5·2^23: t + ROUNDING rounds t to an integer
-    private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
-
-    /**
-     * e^x lane-wise, as Cephes' expf (Moshier): x = n·ln2 + r with n = round(x·log2 e) and
-     * |r| ≤ ln2/2, e^r by a degree-7 polynomial, times 2^n built in the exponent bits. Relative
-     * error about 2 ulp; −∞ and anything below {@link #EXP_LOW} give 0.
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
-        FloatVector shifted = clamped.mul(LOG2E).add(ROUNDING);
-        FloatVector n = shifted.sub(ROUNDING);
-        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HIGH), clamped).add(n.mul(-LN2_LOW));
-        FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f)
-                .fma(r, FloatVector.broadcast(SPECIES, 1.3981999507e-3f))
-                .fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f))
-                .fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f))
-                .fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f))
-                .fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r.add(1f));
-        FloatVector twoToN = shifted.reinterpretAsInts().sub(ROUNDING_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(twoToN).blend(0f, x.lt(EXP_LOW));
     }
 }

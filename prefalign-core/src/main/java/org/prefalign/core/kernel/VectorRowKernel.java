@@ -4,15 +4,19 @@ import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.prefalign.core.math.VectorMath;
 
 /**
  * {@link RowKernel} on the Vector API ({@code jdk.incubator.vector}) for FLOAT data, at the
  * widest vector shape the CPU has ({@link FloatVector#SPECIES_PREFERRED}).
  *
  * <p>Each pass over a chunk keeps four independent accumulators so that the adds of one vector
- * do not wait on the previous one's. Exponentials use {@link VectorOperators#EXP}, which HotSpot
- * compiles to a vectorised math routine on x86. Partial sums are float (at most a few dozen
- * terms per lane per chunk) and are added into a double running sum.
+ * do not wait on the previous one's. Partial sums are float (at most a few dozen terms per lane
+ * per chunk) and are added into a double running sum.
+ *
+ * <p>The bits do not depend on the JIT: exponentials and lane sums are {@link VectorMath}'s, a
+ * chunk is padded with −∞ to whole vectors (e^{−∞} = 0) so that no element takes a scalar path,
+ * and the per-row scalars use {@link StrictMath}.
  *
  * <p>This class links only when the module {@code jdk.incubator.vector} is in the boot layer;
  * {@link TokenLogProbKernels} loads it reflectively through {@link #factory()}, so nothing else
@@ -24,6 +28,7 @@ final class VectorRowKernel implements RowKernel {
     private static final int LANES = SPECIES.length();
     private static final int UNROLL = 4 * LANES;
 
+    /** A multiple of the vector length (CHUNK is a power of two ≥ any lane count), so padding fits. */
     private final float[] chunk = new float[ChunkedValues.CHUNK];
 
     /** How {@link TokenLogProbKernels} creates instances without naming this class. */
@@ -47,25 +52,26 @@ final class VectorRowKernel implements RowKernel {
         for (int from = 0; from < vocab; from += chunk.length) {
             int n = Math.min(chunk.length, vocab - from);
             src.read(start + from, chunk, n);
+            int end = padded(chunk, n);
             if (ref != Double.NEGATIVE_INFINITY) {
-                float s = sumExp(chunk, n, (float) ref);
+                float s = sumExp(chunk, end, (float) ref);
                 if (s < Float.POSITIVE_INFINITY) { // finite: not overflowed, no NaN
                     sum += s;
                     continue;
                 }
             }
             // no finite value yet, or overflow, NaN or +∞: move the reference to the chunk's maximum
-            float chunkMax = max(chunk, n);
+            float chunkMax = max(chunk, end);
             if (chunkMax > ref || Float.isNaN(chunkMax)) {
-                sum *= Math.exp(ref - chunkMax);
+                sum *= StrictMath.exp(ref - chunkMax);
                 ref = chunkMax;
             }
             if (ref == Double.NEGATIVE_INFINITY) {
                 continue; // every value so far is −∞: nothing to add, and x − ref would be NaN
             }
-            sum += sumExp(chunk, n, (float) ref);
+            sum += sumExp(chunk, end, (float) ref);
         }
-        return ref + Math.log(sum);
+        return ref + StrictMath.log(sum);
     }
 
     @Override
@@ -77,14 +83,10 @@ final class VectorRowKernel implements RowKernel {
             int n = Math.min(chunk.length, vocab - from);
             src.read(start + from, chunk, n);
             int t = target - from;
-            float atTarget = t >= 0 && t < n ? (float) (-u * Math.expm1(chunk[t] - lse)) : 0f;
-            int i = 0;
-            for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
-                FloatVector.fromArray(SPECIES, chunk, i).sub(shift).lanewise(VectorOperators.EXP).mul(scale)
-                        .intoArray(chunk, i);
-            }
-            for (; i < n; i++) {
-                chunk[i] = (float) (-u * Math.exp(chunk[i] - lse));
+            float atTarget = t >= 0 && t < n ? (float) (-u * StrictMath.expm1(chunk[t] - lse)) : 0f;
+            int end = padded(chunk, n);
+            for (int i = 0; i < end; i += LANES) {
+                VectorMath.exp(FloatVector.fromArray(SPECIES, chunk, i).sub(shift)).mul(scale).intoArray(chunk, i);
             }
             if (t >= 0 && t < n) {
                 chunk[t] = atTarget; // 1 − p = −expm1(x − lse) keeps its digits when p is close to 1
@@ -93,44 +95,49 @@ final class VectorRowKernel implements RowKernel {
         }
     }
 
-    /** max_i x[i] over x[0, n); NaN if any is NaN. */
-    private static float max(float[] x, int n) {
+    /** Fills x[n, end) with −∞, end being n rounded up to whole vectors; returns end. */
+    private static int padded(float[] x, int n) {
+        int end = (n + LANES - 1) / LANES * LANES;
+        java.util.Arrays.fill(x, n, end, Float.NEGATIVE_INFINITY);
+        return end;
+    }
+
+    /** max_i x[i] over x[0, end), end a multiple of the vector length; NaN if any is NaN. */
+    private static float max(float[] x, int end) {
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
         FloatVector m2 = m0;
         FloatVector m3 = m0;
         int i = 0;
-        for (int bound = n - n % UNROLL; i < bound; i += UNROLL) {
+        for (; i + UNROLL <= end; i += UNROLL) {
             m0 = m0.max(FloatVector.fromArray(SPECIES, x, i));
             m1 = m1.max(FloatVector.fromArray(SPECIES, x, i + LANES));
             m2 = m2.max(FloatVector.fromArray(SPECIES, x, i + 2 * LANES));
             m3 = m3.max(FloatVector.fromArray(SPECIES, x, i + 3 * LANES));
         }
-        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            m = Math.max(m, x[i]);
+        for (; i < end; i += LANES) {
+            m0 = m0.max(FloatVector.fromArray(SPECIES, x, i));
         }
-        return m;
+        return m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX); // exact in any order
     }
 
-    /** Σ_i e^{x[i] − shift} over x[0, n). */
-    private static float sumExp(float[] x, int n, float shift) {
+    /** Σ_i e^{x[i] − shift} over x[0, end), end a multiple of the vector length. */
+    private static float sumExp(float[] x, int end, float shift) {
         FloatVector s = FloatVector.broadcast(SPECIES, shift);
         FloatVector a0 = FloatVector.zero(SPECIES);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
         int i = 0;
-        for (int bound = n - n % UNROLL; i < bound; i += UNROLL) {
-            a0 = a0.add(FloatVector.fromArray(SPECIES, x, i).sub(s).lanewise(VectorOperators.EXP));
-            a1 = a1.add(FloatVector.fromArray(SPECIES, x, i + LANES).sub(s).lanewise(VectorOperators.EXP));
-            a2 = a2.add(FloatVector.fromArray(SPECIES, x, i + 2 * LANES).sub(s).lanewise(VectorOperators.EXP));
-            a3 = a3.add(FloatVector.fromArray(SPECIES, x, i + 3 * LANES).sub(s).lanewise(VectorOperators.EXP));
+        for (; i + UNROLL <= end; i += UNROLL) {
+            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
+            a1 = a1.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + LANES).sub(s)));
+            a2 = a2.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + 2 * LANES).sub(s)));
+            a3 = a3.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + 3 * LANES).sub(s)));
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            sum += (float) Math.exp(x[i] - shift);
+        for (; i < end; i += LANES) {
+            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
         }
-        return sum;
+        return VectorMath.sum(a0.add(a1).add(a2.add(a3)));
     }
 }

@@ -8,6 +8,8 @@ import static org.prefalign.core.kernel.TokenLogProbKernelTest.randomLogits;
 import static org.prefalign.core.kernel.TokenLogProbKernelTest.randomTargets;
 import static org.prefalign.core.kernel.TokenLogProbKernelTest.randomUpstream;
 
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.prefalign.core.math.JitIndependence;
 
 /** The host kernels: agreement between implementations, thread-count independence, the flat API. */
 class HostTokenLogProbKernelTest {
@@ -144,5 +147,52 @@ class HostTokenLogProbKernelTest {
             targets.putScalar(0, 1, -100);
             k.forward(logits, targets);
         });
+    }
+
+    @Test
+    void vectorRowKernelBitsDoNotDependOnTheJit() throws Exception {
+        JitIndependence.assertSameBitsInterpretedAndCompiled(VectorRows.class, 20_000);
+    }
+
+    /**
+     * The vector row kernel's log-sum-exp and gradient over three rows of two full chunks and a
+     * partial one: moderate logits; logits with −∞ entries and a maximum that jumps by 100 in
+     * the second chunk (the reference moves); wide logits.
+     */
+    private static final class VectorRows implements Supplier<double[]> {
+        private static final int VOCAB = 2 * ChunkedValues.CHUNK + 37;
+        private final float[] logits = new float[3 * VOCAB];
+        private final RowKernel kernel = VectorRowKernel.factory().get();
+
+        VectorRows() {
+            SplittableRandom random = new SplittableRandom(21);
+            for (int i = 0; i < logits.length; i++) {
+                double scale = i < VOCAB ? 4 : i < 2 * VOCAB ? 3 : 30;
+                logits[i] = (float) (scale * random.nextGaussian());
+            }
+            for (int i = VOCAB; i < 2 * VOCAB; i += 7) {
+                logits[i] = Float.NEGATIVE_INFINITY;
+            }
+            for (int i = VOCAB + ChunkedValues.CHUNK; i < VOCAB + ChunkedValues.CHUNK + 50; i++) {
+                logits[i] += 100;
+            }
+        }
+
+        @Override
+        public double[] get() {
+            double[] out = new double[3 + logits.length];
+            float[] grad = new float[logits.length];
+            ChunkedValues src = new HeapFloats(logits, 0);
+            ChunkedValues dst = new HeapFloats(grad, 0);
+            for (int r = 0; r < 3; r++) {
+                double lse = kernel.logSumExp(src, (long) r * VOCAB, VOCAB);
+                kernel.gradient(src, (long) r * VOCAB, VOCAB, 1000 * r + 5, lse, 0.75, dst, (long) r * VOCAB);
+                out[r] = lse;
+            }
+            for (int i = 0; i < grad.length; i++) {
+                out[3 + i] = grad[i];
+            }
+            return out;
+        }
     }
 }

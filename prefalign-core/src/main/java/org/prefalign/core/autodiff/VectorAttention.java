@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.prefalign.core.math.VectorMath;
 
 /**
  * Causal grouped-query attention on the CPU with the Vector API, float32: the same function as
@@ -13,7 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * probabilities in backward.
  *
  * <p>Work is split by (sequence, key/value head); each task writes disjoint outputs, so results do
- * not depend on the number of threads. Loaded only when {@code jdk.incubator.vector} is present.
+ * not depend on the number of threads. Key loops run over whole vectors (padded keys are masked
+ * to −∞), exponentials and lane sums are {@link VectorMath}'s and the row's log is
+ * {@link StrictMath#log}, so results do not depend on the JIT either. Loaded only when
+ * {@code jdk.incubator.vector} is present.
  */
 final class VectorAttention {
 
@@ -135,7 +139,7 @@ final class VectorAttention {
         for (int c = 0; c < d; c++) {
             out[row + c] = dot(p, blk.vT, c * blk.padded, end) * inv;
         }
-        return max + (float) Math.log(sum);
+        return max + (float) StrictMath.log(sum);
     }
 
     /** dq, dk, dv (overwritten) from the forward's inputs, output, lse and the output gradient go. */
@@ -171,7 +175,7 @@ final class VectorAttention {
                     FloatVector deltaV = FloatVector.broadcast(SPECIES, outDotGo);
                     java.util.Arrays.fill(dqLanes, 0f);
                     for (int j = 0; j < end; j += L) {
-                        FloatVector prob = FloatVector.fromArray(SPECIES, p, j).sub(lseV).lanewise(VectorOperators.EXP);
+                        FloatVector prob = VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(lseV));
                         FloatVector dp = FloatVector.zero(SPECIES);
                         for (int c = 0; c < d; c++) {
                             dp = FloatVector.fromArray(SPECIES, blk.vT, c * blk.padded + j)
@@ -189,7 +193,7 @@ final class VectorAttention {
                         }
                     }
                     for (int c = 0; c < d; c++) {
-                        dq[row + c] = FloatVector.fromArray(SPECIES, dqLanes, c * L).reduceLanes(VectorOperators.ADD) * scale;
+                        dq[row + c] = VectorMath.sum(FloatVector.fromArray(SPECIES, dqLanes, c * L)) * scale;
                     }
                 }
             }
@@ -230,7 +234,7 @@ final class VectorAttention {
         for (int j = 0; j < end; j += L) {
             m = m.max(FloatVector.fromArray(SPECIES, p, j));
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        return m.reduceLanes(VectorOperators.MAX); // exact in any order
     }
 
     /** p ← exp(p − max) in place; returns the sum. */
@@ -238,11 +242,11 @@ final class VectorAttention {
         FloatVector shift = FloatVector.broadcast(SPECIES, max);
         FloatVector sum = FloatVector.zero(SPECIES);
         for (int j = 0; j < end; j += L) {
-            FloatVector e = FloatVector.fromArray(SPECIES, p, j).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(shift));
             e.intoArray(p, j);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(sum);
     }
 
     private static float dot(float[] a, float[] b, int bOffset, int end) {
@@ -250,7 +254,7 @@ final class VectorAttention {
         for (int j = 0; j < end; j += L) {
             acc = FloatVector.fromArray(SPECIES, a, j).fma(FloatVector.fromArray(SPECIES, b, bOffset + j), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(acc);
     }
 
     @FunctionalInterface

@@ -1,12 +1,14 @@
 package org.prefalign.core.autodiff;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.prefalign.core.math.VectorMath;
 
 /**
  * {@link RmsNorm} on the CPU with the Vector API, float32, row by row: one pass for the sum of
- * squares, one for the output; backward recomputes x̂ from x and the saved 1/rms.
+ * squares, one for the output; backward recomputes x̂ from x and the saved 1/rms. Lane sums are
+ * {@link VectorMath#sum} and the scalar tails plain float arithmetic (which Java never fuses), so
+ * the bits do not depend on the JIT.
  */
 final class VectorRmsNorm {
 
@@ -26,7 +28,7 @@ final class VectorRmsNorm {
                 FloatVector v = FloatVector.fromArray(SPECIES, x, o + j);
                 acc = v.fma(v, acc);
             }
-            float ss = acc.reduceLanes(VectorOperators.ADD);
+            float ss = VectorMath.sum(acc);
             for (; j < dim; j++) {
                 ss += x[o + j] * x[o + j];
             }
@@ -57,7 +59,7 @@ final class VectorRmsNorm {
                 acc = gv.mul(FloatVector.fromArray(SPECIES, w, j)).fma(xHat, acc);
                 gv.fma(xHat, FloatVector.fromArray(SPECIES, dw, j)).intoArray(dw, j);
             }
-            float dot = acc.reduceLanes(VectorOperators.ADD);
+            float dot = VectorMath.sum(acc);
             for (; j < dim; j++) {
                 float xHat = x[o + j] * rn;
                 dot += g[o + j] * w[j] * xHat;

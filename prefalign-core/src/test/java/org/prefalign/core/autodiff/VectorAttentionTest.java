@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.prefalign.core.math.JitIndependence;
 
 /**
  * The Vector API attention kernel against the array-op implementation (whose gradients are
@@ -85,5 +87,43 @@ class VectorAttentionTest {
                     () -> GroupedQueryAttention.apply(tape, q, q, q, mask, s, Implementation.VECTOR));
         }
         assertEquals(DataType.DOUBLE, q.dataType());
+    }
+
+    @Test
+    void bitsDoNotDependOnTheJit() throws Exception {
+        JitIndependence.assertSameBitsInterpretedAndCompiled(ForwardBackward.class, 20_000);
+    }
+
+    /**
+     * The kernel's forward and backward on 2 sequences of 21 tokens, 4 query and 2 key/value heads
+     * of 8 features; the second sequence's first 3 keys are padding, so its first queries see no key.
+     */
+    private static final class ForwardBackward implements Supplier<double[]> {
+        private final GroupedQueryAttention.Shape s = new GroupedQueryAttention.Shape(2, 21, 4, 2, 8);
+        private final int n = s.batch() * s.queries();
+        private final float[] q = JitIndependence.gaussians(1, n * s.heads() * s.headDim(), 2);
+        private final float[] k = JitIndependence.gaussians(2, n * s.kvHeads() * s.headDim(), 2);
+        private final float[] v = JitIndependence.gaussians(3, n * s.kvHeads() * s.headDim(), 1);
+        private final float[] go = JitIndependence.gaussians(4, n * s.heads() * s.headDim(), 1);
+        private final AttentionMask mask;
+
+        ForwardBackward() {
+            boolean[][] valid = new boolean[2][21];
+            java.util.Arrays.fill(valid[0], true);
+            java.util.Arrays.fill(valid[1], 3, 21, true);
+            mask = new AttentionMask(valid, 21);
+        }
+
+        @Override
+        public double[] get() {
+            float[] out = new float[q.length];
+            float[] lse = new float[s.batch() * s.heads() * s.queries()];
+            VectorAttention.forward(q, k, v, mask, s, out, lse);
+            float[] dq = new float[q.length];
+            float[] dk = new float[k.length];
+            float[] dv = new float[v.length];
+            VectorAttention.backward(q, k, v, out, lse, go, mask, s, dq, dk, dv);
+            return JitIndependence.outputs(out, lse, dq, dk, dv);
+        }
     }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.prefalign.core.math.JitIndependence;
 
 /** The RMSNorm and SwiGLU vector kernels against their array-op paths, in float32. */
 class VectorElementwiseTest {
@@ -62,6 +64,45 @@ class VectorElementwiseTest {
             List<INDArray> want = run((t, p) -> SwiGlu.apply(t, p.get(0), p.get(1), Implementation.ARRAY_OPS), in, seed);
             List<INDArray> got = run((t, p) -> SwiGlu.apply(t, p.get(0), p.get(1), Implementation.VECTOR), in, seed);
             assertAgree("swiglu width " + width, want, got);
+        }
+    }
+
+    @Test
+    void bitsDoNotDependOnTheJit() throws Exception {
+        JitIndependence.assertSameBitsInterpretedAndCompiled(RmsNormAndSwiGlu.class, 20_000);
+    }
+
+    /**
+     * Both kernels' forward and backward over lengths that end in a partial vector: RMSNorm of
+     * 5 rows of 72, SwiGLU of 521 gates with two saturated.
+     */
+    private static final class RmsNormAndSwiGlu implements Supplier<double[]> {
+        private final float[] x = JitIndependence.gaussians(5, 5 * 72, 3);
+        private final float[] w = JitIndependence.gaussians(6, 72, 1);
+        private final float[] gNorm = JitIndependence.gaussians(7, 5 * 72, 1);
+        private final float[] gate = JitIndependence.gaussians(8, 521, 6);
+        private final float[] up = JitIndependence.gaussians(9, 521, 2);
+        private final float[] gGlu = JitIndependence.gaussians(10, 521, 1);
+
+        RmsNormAndSwiGlu() {
+            gate[0] = 60f;
+            gate[520] = -60f;
+        }
+
+        @Override
+        public double[] get() {
+            float[] y = new float[x.length];
+            float[] r = new float[5];
+            VectorRmsNorm.forward(x, w, 5, 72, 1e-5f, y, r);
+            float[] dx = new float[x.length];
+            float[] dw = new float[w.length];
+            VectorRmsNorm.backward(x, w, r, gNorm, 5, 72, dx, dw);
+            float[] h = new float[gate.length];
+            VectorSwiGlu.forward(gate, up, h);
+            float[] dGate = new float[gate.length];
+            float[] dUp = new float[gate.length];
+            VectorSwiGlu.backward(gate, up, gGlu, dGate, dUp);
+            return JitIndependence.outputs(y, r, dx, dw, h, dGate, dUp);
         }
     }
 }

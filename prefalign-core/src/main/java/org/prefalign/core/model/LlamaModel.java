@@ -234,7 +234,7 @@ public final class LlamaModel implements CausalLM {
         return s;
     }
 
-    /** Chooses how the fused ops (attention, RMSNorm, SwiGLU) compute (default AUTO). */
+    /** Chooses how the fused ops (attention, RMSNorm, SwiGLU, token log-probs) compute (default AUTO). */
     public LlamaModel withImplementation(Implementation implementation) {
         this.implementation = java.util.Objects.requireNonNull(implementation, "implementation");
         return this;
@@ -280,7 +280,7 @@ public final class LlamaModel implements CausalLM {
     @Override
     public Tensor tokenLogProbs(Tape tape, Tensor hidden, int[] targets, double temperature) {
         return TokenLogProbs.apply(tape, hidden, outputHead, targets, temperature,
-                TokenLogProbs.defaultChunkRows(config.vocabSize()));
+                TokenLogProbs.defaultChunkRows(config.vocabSize()), implementation);
     }
 
     @Override

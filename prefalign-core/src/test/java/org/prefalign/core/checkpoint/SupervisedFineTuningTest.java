@@ -19,11 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.prefalign.core.autodiff.Implementation;
-import org.prefalign.core.autodiff.KeyValueCache;
-import org.prefalign.core.autodiff.Tape;
 import org.prefalign.core.autodiff.Tensor;
-import org.prefalign.core.autodiff.TokenLogProbs;
 import org.prefalign.core.io.gguf.GgufFile;
 import org.prefalign.core.model.CausalLM;
 import org.prefalign.core.model.ForwardPass;
@@ -42,7 +38,9 @@ import org.prefalign.core.tokenizer.SentencePieceTokenizer;
  *
  * <p>The loop is the whole of a training step: sequences drawn by a {@link SplitMix64} seed
  * stream, two micro-batches per optimizer step with the loss normalised by the step's token
- * count, clipping, AdamW under a warmup-cosine schedule.
+ * count, clipping, AdamW under a warmup-cosine schedule. The model computes as it does by default
+ * ({@code Implementation.AUTO}: the Vector API kernels on a CPU), whose bits do not depend on how
+ * far the JIT has got, so the two runs can be compared bit for bit within one JVM.
  */
 class SupervisedFineTuningTest {
 
@@ -110,72 +108,6 @@ class SupervisedFineTuningTest {
         heldOutAfter = heldOutLoss(straight.policy);
     }
 
-    /**
-     * stories260K computing with ND4J ops only, token log-probs included. The Vector API kernels
-     * (attention, SwiGLU, the token log-prob kernel) use {@code VectorOperators.EXP}, whose
-     * interpreted and C2-intrinsic forms round differently, so their last bits depend on how far
-     * the JIT has got and a comparison of bits between two runs would test the JIT, not the
-     * checkpoint.
-     */
-    private static final class ArrayOpsLlama implements CausalLM {
-        private final LlamaModel model;
-
-        ArrayOpsLlama(LlamaModel model) {
-            this.model = model.withImplementation(Implementation.ARRAY_OPS);
-        }
-
-        @Override
-        public Map<String, Tensor> parameters() {
-            return model.parameters();
-        }
-
-        @Override
-        public int vocabSize() {
-            return model.vocabSize();
-        }
-
-        @Override
-        public int hiddenSize() {
-            return model.hiddenSize();
-        }
-
-        @Override
-        public DataType dataType() {
-            return model.dataType();
-        }
-
-        @Override
-        public int contextLength() {
-            return model.contextLength();
-        }
-
-        @Override
-        public Tensor hiddenStates(Tape tape, TokenBatch batch) {
-            return model.hiddenStates(tape, batch);
-        }
-
-        @Override
-        public Tensor tokenLogProbs(Tape tape, Tensor hidden, int[] targets, double temperature) {
-            return TokenLogProbs.apply(tape, hidden, model.parameters().get("output.weight"), targets, temperature,
-                    TokenLogProbs.defaultChunkRows(model.vocabSize()), Implementation.ARRAY_OPS);
-        }
-
-        @Override
-        public Tensor logits(Tape tape, Tensor hidden, int[] rows) {
-            return model.logits(tape, hidden, rows);
-        }
-
-        @Override
-        public KeyValueCache newCache(int batch, int capacity) {
-            return model.newCache(batch, capacity);
-        }
-
-        @Override
-        public INDArray decode(KeyValueCache cache, TokenBatch step) {
-            return model.decode(cache, step);
-        }
-    }
-
     /** A run's mutable parts: the policy, AdamW with its accumulation, and the seed stream. */
     private static final class Run {
         final CausalLM policy;
@@ -185,7 +117,7 @@ class SupervisedFineTuningTest {
         final List<Double> losses = new ArrayList<>();
 
         Run(long seed) throws IOException {
-            policy = new ArrayOpsLlama(LlamaModel.fromGguf(model));
+            policy = LlamaModel.fromGguf(model);
             adam = new AdamW(policy.parameters(), new AdamW.Config(0.9, 0.95, 1e-8, 0.01),
                     AdamW.DECAY_ALL_BUT_BIASES_AND_NORMS);
             accumulation = new GradientAccumulation(adam, LearningRateSchedule.warmupCosine(3e-3, 4, STEPS),

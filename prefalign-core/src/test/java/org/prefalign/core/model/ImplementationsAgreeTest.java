@@ -1,5 +1,6 @@
 package org.prefalign.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -7,9 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.prefalign.core.autodiff.Implementation;
+import org.prefalign.core.autodiff.RopePairing;
+import org.prefalign.core.autodiff.Tape;
 import org.prefalign.core.autodiff.Tensor;
 
 /** stories260K in float32: the vector kernels and the array ops give the same log-probs and gradients. */
@@ -54,6 +58,18 @@ class ImplementationsAgreeTest {
             double scale = want.grads().get(name).amaxNumber().doubleValue();
             double err = want.grads().get(name).sub(got.grads().get(name)).amaxNumber().doubleValue();
             assertTrue(err <= 1e-3 * scale, name + ": error " + err + " at scale " + scale);
+        }
+    }
+
+    @Test
+    void theChosenImplementationComputesTheTokenLogProbsToo() {
+        LlamaModel model = LlamaModel.random(TinyModels.config(RopePairing.HALF_SPLIT, new RopeScaling.None(), false, false),
+                5, DataType.DOUBLE).withImplementation(Implementation.VECTOR);
+        Tensor hidden = Tensor.constant(Nd4j.rand(DataType.DOUBLE, 3, model.hiddenSize()));
+        try (Tape tape = Tape.inference()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.tokenLogProbs(tape, hidden, new int[] {1, 2, 3}, 1.0));
+            assertTrue(e.getMessage().contains("token log-prob kernel computes float32"), e.getMessage());
         }
     }
 }

@@ -15,8 +15,8 @@ import org.prefalign.core.math.VectorMath;
  *
  * <p>Work is split by (sequence, key/value head); each task writes disjoint outputs, so results do
  * not depend on the number of threads. Key loops run over whole vectors (padded keys are masked
- * to −∞), exponentials and lane sums are {@link VectorMath}'s and the row's log is
- * {@link StrictMath#log}, so results do not depend on the JIT either. Loaded only when
+ * to −∞), exponentials and lane sums are {@link VectorMath}'s (or plain float adds in lane order)
+ * and the row's log is {@link StrictMath#log}, so results do not depend on the JIT either. Loaded only when
  * {@code jdk.incubator.vector} is present.
  */
 final class VectorAttention {
@@ -134,9 +134,14 @@ final class VectorAttention {
         }
         int end = scores(q, row, blk, self, d, scale, p);
         float max = max(p, end);
-        float sum = expShifted(p, end, max);
+        expShifted(p, end, max);
+        float sum = sum(p, end);
         float inv = 1f / sum;
-        for (int c = 0; c < d; c++) {
+        int c = 0;
+        for (; c + 4 <= d; c += 4) {
+            weightedValues4(p, blk, c, end, inv, out, row + c);
+        }
+        for (; c < d; c++) {
             out[row + c] = dot(p, blk.vT, c * blk.padded, end) * inv;
         }
         return max + (float) StrictMath.log(sum);
@@ -165,36 +170,8 @@ final class VectorAttention {
                         }
                         continue;
                     }
-                    int end = scores(q, row, blk, i, d, scale, p);
-                    float rowLse = lse[(b * s.heads() + h) * s.queries() + i];
-                    float outDotGo = 0f;
-                    for (int c = 0; c < d; c++) {
-                        outDotGo += out[row + c] * go[row + c];
-                    }
-                    FloatVector lseV = FloatVector.broadcast(SPECIES, rowLse);
-                    FloatVector deltaV = FloatVector.broadcast(SPECIES, outDotGo);
-                    java.util.Arrays.fill(dqLanes, 0f);
-                    for (int j = 0; j < end; j += L) {
-                        FloatVector prob = VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(lseV));
-                        FloatVector dp = FloatVector.zero(SPECIES);
-                        for (int c = 0; c < d; c++) {
-                            dp = FloatVector.fromArray(SPECIES, blk.vT, c * blk.padded + j)
-                                    .fma(FloatVector.broadcast(SPECIES, go[row + c]), dp);
-                        }
-                        FloatVector ds = prob.mul(dp.sub(deltaV));
-                        for (int c = 0; c < d; c++) {
-                            int at = c * blk.padded + j;
-                            ds.fma(FloatVector.fromArray(SPECIES, blk.kT, at), FloatVector.fromArray(SPECIES, dqLanes, c * L))
-                                    .intoArray(dqLanes, c * L);
-                            ds.fma(FloatVector.broadcast(SPECIES, q[row + c] * scale), FloatVector.fromArray(SPECIES, dkT, at))
-                                    .intoArray(dkT, at);
-                            prob.fma(FloatVector.broadcast(SPECIES, go[row + c]), FloatVector.fromArray(SPECIES, dvT, at))
-                                    .intoArray(dvT, at);
-                        }
-                    }
-                    for (int c = 0; c < d; c++) {
-                        dq[row + c] = VectorMath.sum(FloatVector.fromArray(SPECIES, dqLanes, c * L)) * scale;
-                    }
+                    backwardRow(q, out, go, row, blk, i, scale, lse[(b * s.heads() + h) * s.queries() + i], p, dqLanes,
+                            dq, dkT, dvT);
                 }
             }
             int stride = s.kvHeads() * d;
@@ -206,6 +183,48 @@ final class VectorAttention {
                 }
             }
         });
+    }
+
+    /**
+     * One query row's part of backward: dq[row..+d) (overwritten), and its terms of dkT and dvT
+     * (accumulated). p and dqLanes are scratch; rowLse is the row's log-sum-exp from forward.
+     */
+    private static void backwardRow(float[] q, float[] out, float[] go, int row, KeyBlock blk, int i, float scale,
+            float rowLse, float[] p, float[] dqLanes, float[] dq, float[] dkT, float[] dvT) {
+        int d = blk.headDim;
+        int end = scores(q, row, blk, i, d, scale, p);
+        float outDotGo = 0f;
+        for (int c = 0; c < d; c++) {
+            outDotGo += out[row + c] * go[row + c];
+        }
+        FloatVector lseV = FloatVector.broadcast(SPECIES, rowLse);
+        FloatVector deltaV = FloatVector.broadcast(SPECIES, outDotGo);
+        java.util.Arrays.fill(dqLanes, 0f);
+        for (int j = 0; j < end; j += L) {
+            FloatVector prob = VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(lseV));
+            FloatVector dp = FloatVector.zero(SPECIES);
+            for (int c = 0; c < d; c++) {
+                dp = FloatVector.fromArray(SPECIES, blk.vT, c * blk.padded + j)
+                        .fma(FloatVector.broadcast(SPECIES, go[row + c]), dp);
+            }
+            FloatVector ds = prob.mul(dp.sub(deltaV));
+            for (int c = 0; c < d; c++) {
+                int at = c * blk.padded + j;
+                ds.fma(FloatVector.fromArray(SPECIES, blk.kT, at), FloatVector.fromArray(SPECIES, dqLanes, c * L))
+                        .intoArray(dqLanes, c * L);
+                ds.fma(FloatVector.broadcast(SPECIES, q[row + c] * scale), FloatVector.fromArray(SPECIES, dkT, at))
+                        .intoArray(dkT, at);
+                prob.fma(FloatVector.broadcast(SPECIES, go[row + c]), FloatVector.fromArray(SPECIES, dvT, at))
+                        .intoArray(dvT, at);
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            float sum = 0f;
+            for (int lane = c * L; lane < (c + 1) * L; lane++) { // in order: plain float adds, which no JIT reorders
+                sum += dqLanes[lane];
+            }
+            dq[row + c] = sum * scale;
+        }
     }
 
     /**
@@ -237,16 +256,48 @@ final class VectorAttention {
         return m.reduceLanes(VectorOperators.MAX); // exact in any order
     }
 
-    /** p ← exp(p − max) in place; returns the sum. */
-    private static float expShifted(float[] p, int end, float max) {
+    /** p ← exp(p − max) in place. */
+    private static void expShifted(float[] p, int end, float max) {
         FloatVector shift = FloatVector.broadcast(SPECIES, max);
-        FloatVector sum = FloatVector.zero(SPECIES);
         for (int j = 0; j < end; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(shift));
-            e.intoArray(p, j);
-            sum = sum.add(e);
+            VectorMath.exp(FloatVector.fromArray(SPECIES, p, j).sub(shift)).intoArray(p, j);
         }
-        return VectorMath.sum(sum);
+    }
+
+    /**
+     * Σ p[0, end), a pass of its own rather than summed as the exponentials are written: in a
+     * large caller C2 may leave a call out of line, and a call that passes a vector then
+     * allocates one each time; this one passes an array.
+     */
+    private static float sum(float[] p, int end) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int j = 0; j < end; j += L) {
+            acc = acc.add(FloatVector.fromArray(SPECIES, p, j));
+        }
+        return VectorMath.sum(acc);
+    }
+
+    /** out[at..at+4) = inv · Σ_j p[j] · v[c..c+4)[j]: four features per pass over p. */
+    private static void weightedValues4(float[] p, KeyBlock blk, int c, int end, float inv, float[] out, int at) {
+        int r0 = c * blk.padded;
+        int r1 = r0 + blk.padded;
+        int r2 = r1 + blk.padded;
+        int r3 = r2 + blk.padded;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int j = 0; j < end; j += L) {
+            FloatVector pj = FloatVector.fromArray(SPECIES, p, j);
+            a0 = pj.fma(FloatVector.fromArray(SPECIES, blk.vT, r0 + j), a0);
+            a1 = pj.fma(FloatVector.fromArray(SPECIES, blk.vT, r1 + j), a1);
+            a2 = pj.fma(FloatVector.fromArray(SPECIES, blk.vT, r2 + j), a2);
+            a3 = pj.fma(FloatVector.fromArray(SPECIES, blk.vT, r3 + j), a3);
+        }
+        out[at] = VectorMath.sum(a0) * inv;
+        out[at + 1] = VectorMath.sum(a1) * inv;
+        out[at + 2] = VectorMath.sum(a2) * inv;
+        out[at + 3] = VectorMath.sum(a3) * inv;
     }
 
     private static float dot(float[] a, float[] b, int bOffset, int end) {

@@ -10,9 +10,9 @@ import org.prefalign.core.math.VectorMath;
  * {@link RowKernel} on the Vector API ({@code jdk.incubator.vector}) for FLOAT data, at the
  * widest vector shape the CPU has ({@link FloatVector#SPECIES_PREFERRED}).
  *
- * <p>Each pass over a chunk keeps four independent accumulators so that the adds of one vector
- * do not wait on the previous one's. Partial sums are float (at most a few dozen terms per lane
- * per chunk) and are added into a double running sum.
+ * <p>The maximum keeps four independent accumulators so that one vector's comparison does not
+ * wait on the previous one's. Partial sums are float (at most a few dozen terms per lane per
+ * chunk) and are added into a double running sum.
  *
  * <p>The bits do not depend on the JIT: exponentials and lane sums are {@link VectorMath}'s, a
  * chunk is padded with −∞ to whole vectors (e^{−∞} = 0) so that no element takes a scalar path,
@@ -121,23 +121,16 @@ final class VectorRowKernel implements RowKernel {
         return m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX); // exact in any order
     }
 
-    /** Σ_i e^{x[i] − shift} over x[0, end), end a multiple of the vector length. */
+    /**
+     * Σ_i e^{x[i] − shift} over x[0, end), end a multiple of the vector length. One accumulator:
+     * the exponentials of successive vectors are independent, so they overlap anyway.
+     */
     private static float sumExp(float[] x, int end, float shift) {
         FloatVector s = FloatVector.broadcast(SPECIES, shift);
-        FloatVector a0 = FloatVector.zero(SPECIES);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        int i = 0;
-        for (; i + UNROLL <= end; i += UNROLL) {
-            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
-            a1 = a1.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + LANES).sub(s)));
-            a2 = a2.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + 2 * LANES).sub(s)));
-            a3 = a3.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i + 3 * LANES).sub(s)));
+        FloatVector sum = FloatVector.zero(SPECIES);
+        for (int i = 0; i < end; i += LANES) {
+            sum = sum.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
         }
-        for (; i < end; i += LANES) {
-            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
-        }
-        return VectorMath.sum(a0.add(a1).add(a2.add(a3)));
+        return VectorMath.sum(sum);
     }
 }

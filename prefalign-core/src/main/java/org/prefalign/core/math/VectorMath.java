@@ -8,9 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The exponential and the sum of lanes of the Vector API kernels, built only from operations
- * that IEEE 754 and the Java specification define to the bit (lane-wise add, subtract, multiply,
- * fused multiply-add, min, max, comparisons, integer shifts, permutations), so that a kernel
- * gives the same bits interpreted as after the JIT has compiled it, on every JDK.
+ * that IEEE 754 and the Java specification define to the bit (lane-wise float add, subtract,
+ * multiply, fused multiply-add and max; integer add, min and shift; lane permutations), so that a
+ * kernel gives the same bits interpreted as after the JIT has compiled it, on every JDK. The price:
+ * once compiled, {@link #exp} takes about three times as long as the intrinsic it replaces
+ * (0.5 against 0.17 ns per float on an AVX-512 core).
  *
  * <p>The Vector API's own forms do not: {@code lanewise(VectorOperators.EXP)} runs
  * {@link Math#exp} lane by lane when interpreted and a vectorised math library once C2 compiles
